@@ -1,0 +1,30 @@
+-- What make demo shows; runs against the sample of test/data/seed_245624.sql.
+\pset footer off
+\set SHOW_CONTEXT never
+\echo '== the six failed actions of campaign 245624, as stored'
+SELECT action_id, campaign_id, extract(epoch FROM create_time)::bigint AS create_time,
+       device_id, status, attempts, error_message
+FROM actions WHERE app_id = 1 AND campaign_id = 245624 AND status IN ('failed', 'bounced')
+ORDER BY action_id DESC;
+
+\echo '== the write API: a new push to three devices of app 1'
+SELECT create_push(1, '{"message":"Hello World!"}',
+	'[{"device_id":17186391,"token":"fe8f7b2c102e883e5b41d2","platform":"android","profile_id":"p-17186391"},
+	  {"device_id":17186392,"token":"aa11bb22cc33dd44ee55ff","platform":"ios","profile_id":"p-17186392"},
+	  {"device_id":7039393,"token":"c1d2e3f4a5b6c7d8e9f0a1","platform":"android","profile_id":"p-7039393"}]',
+	245624) AS push_id \gset
+SELECT :'push_id' AS push_id;
+SELECT min(action_id) AS a1, min(action_id) + 1 AS a2, min(action_id) + 2 AS a3
+FROM actions WHERE push_id = :'push_id' \gset
+SELECT record_attempt(:a1, true) AS "android: accepted by FCM",
+       record_attempt(:a2, false, 'ServiceUnavailable') AS "ios: 1st try",
+       record_attempt(:a2, true) AS "ios: 2nd try",
+       record_attempt(:a3, false, 'DEVICE_UNREGISTERED') AS "android: dead token";
+SELECT record_event(:a1, 'delivered') AS "android: delivered",
+       record_event(:a1, 'opened') AS "android: opened";
+\echo '== a refused transition changes nothing'
+\set ON_ERROR_STOP 0
+SELECT record_event(:a3, 'delivered');
+\set ON_ERROR_STOP 1
+SELECT action_id, device_id, platform, status, attempts, error_message
+FROM actions WHERE push_id = :'push_id' ORDER BY action_id;

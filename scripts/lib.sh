@@ -1,0 +1,66 @@
+# Shared set-up for make test / demo / bench: sourced, not run.
+# Installs what is missing, builds and installs the extension, and runs a
+# throwaway PostgreSQL 15 cluster on a Unix socket in a temporary folder.
+
+PG_BIN=/usr/lib/postgresql/15/bin
+PACKAGES="postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl make gcc"
+
+# Runs a command as root: directly when we are root, else through sudo.
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_deps() {
+	local missing=""
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "== installing:$missing"
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+# Builds with warnings as errors and installs into the server's directories.
+build_install() {
+	echo "== building"
+	make -s PG_CONFIG=$PG_BIN/pg_config PG_CFLAGS="-Wall -Wextra -Werror -Wno-unused-parameter" >/dev/null
+	as_root make -s PG_CONFIG=$PG_BIN/pg_config install >/dev/null
+}
+
+# Starts a cluster in a fresh temporary folder; exports PGHOST, PGPORT, PGUSER.
+# PostgreSQL refuses to run as root, so root runs it as the "postgres" user.
+cluster_start() {
+	CLUSTER_DIR=$(mktemp -d /tmp/push_actions.XXXXXX)
+	chmod 755 "$CLUSTER_DIR"
+	if [ "$(id -u)" -eq 0 ]; then
+		id postgres >/dev/null 2>&1 || useradd --system --home-dir "$CLUSTER_DIR" postgres
+		chown postgres "$CLUSTER_DIR"
+		RUN_AS="runuser -u postgres --"
+		export PGUSER=postgres
+	else
+		RUN_AS=""
+		export PGUSER=$(id -un)
+	fi
+	export PGHOST=$CLUSTER_DIR PGPORT=5432 PGDATABASE=postgres
+	trap cluster_stop EXIT
+	echo "== starting a throwaway cluster in $CLUSTER_DIR"
+	$RUN_AS $PG_BIN/initdb -D "$CLUSTER_DIR/data" -U "$PGUSER" --no-sync -E UTF8 --locale=C.UTF-8 >"$CLUSTER_DIR/initdb.log" 2>&1 \
+		|| { cat "$CLUSTER_DIR/initdb.log"; return 1; }
+	$RUN_AS $PG_BIN/pg_ctl -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w start \
+		-o "-c listen_addresses='' -k $CLUSTER_DIR -p $PGPORT -c fsync=off -c max_worker_processes=8 ${EXTRA_SERVER_OPTS:-}" >/dev/null \
+		|| { cat "$CLUSTER_DIR/server.log"; return 1; }
+}
+
+# Stops the cluster and removes its folder, whatever happened before.
+cluster_stop() {
+	[ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ] || return 0
+	$RUN_AS $PG_BIN/pg_ctl -D "$CLUSTER_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+	rm -rf "$CLUSTER_DIR"
+	CLUSTER_DIR=""
+}
+
+# psql quietly, stopping at the first error.
+q() {
+	$PG_BIN/psql -X -q -v ON_ERROR_STOP=1 "$@"
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# make test: regression (pg_regress) then behaviour (pg_prove) and shell tests
+# on a throwaway cluster.  Prints "N passed, N failed" last; non-zero on failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+ensure_deps || exit 1
+build_install || exit 1
+cluster_start || exit 1
+
+passed=0
+failed=0
+out=$(mktemp)
+
+echo "== pg_regress"
+rm -rf results regression.diffs regression.out
+make -s PG_CONFIG=$PG_BIN/pg_config installcheck 2>&1 | tee "$out"
+p=$(grep -cE '^(ok|test) .*\.\.\. ok|^ok ' "$out"); f=$(grep -cE '\.\.\. FAILED|^not ok ' "$out")
+passed=$((passed + p)); failed=$((failed + f))
+if [ -f regression.diffs ]; then
+	echo "== regression.diffs"
+	cat regression.diffs
+	[ "$f" -eq 0 ] && failed=$((failed + 1))
+fi
+
+echo "== pgTAP"
+q -d postgres -c "CREATE DATABASE pa_tap"
+q -d pa_tap -c "CREATE EXTENSION pgtap; CREATE EXTENSION dblink; CREATE EXTENSION push_actions"
+pg_prove -v -d pa_tap test/pgtap/*.sql >"$out" 2>&1
+status=$?
+grep -vE '^ok ' "$out" | grep -vE '^\s*#\s*$' || true
+p=$(grep -cE '^ok ' "$out"); f=$(grep -cE '^not ok ' "$out")
+[ $status -ne 0 ] && [ "$f" -eq 0 ] && f=1
+echo "pgTAP: $p ok, $f not ok"
+passed=$((passed + p)); failed=$((failed + f))
+
+echo "== shell tests (concurrency)"
+for t in test/shell/*.sh; do
+	bash "$t" >"$out" 2>&1
+	status=$?
+	cat "$out"
+	p=$(grep -cE '^ok ' "$out"); f=$(grep -cE '^not ok ' "$out")
+	[ $status -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	passed=$((passed + p)); failed=$((failed + f))
+done
+
+rm -f "$out"
+cluster_stop
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,440 @@
+\echo Use "CREATE EXTENSION push_actions" to load this file. \quit
+
+-- ===========================================================================
+-- push_status: one byte, passed by value, ordered by lifecycle (src/push_status.c)
+-- ===========================================================================
+
+CREATE TYPE push_actions.push_status;
+
+CREATE FUNCTION push_actions.push_status_in(cstring) RETURNS push_actions.push_status
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION push_actions.push_status_out(push_actions.push_status) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION push_actions.push_status_recv(internal) RETURNS push_actions.push_status
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION push_actions.push_status_send(push_actions.push_status) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE push_actions.push_status (
+	INPUT = push_actions.push_status_in,
+	OUTPUT = push_actions.push_status_out,
+	RECEIVE = push_actions.push_status_recv,
+	SEND = push_actions.push_status_send,
+	INTERNALLENGTH = 1,
+	PASSEDBYVALUE,
+	ALIGNMENT = char,
+	STORAGE = plain
+);
+COMMENT ON TYPE push_actions.push_status IS
+	'status of one push action: scheduled < attempted < sent < delivered < opened < converted < failed < bounced < expired';
+
+CREATE FUNCTION push_actions.push_status_eq(push_actions.push_status, push_actions.push_status) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION push_actions.push_status_ne(push_actions.push_status, push_actions.push_status) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION push_actions.push_status_lt(push_actions.push_status, push_actions.push_status) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION push_actions.push_status_le(push_actions.push_status, push_actions.push_status) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION push_actions.push_status_gt(push_actions.push_status, push_actions.push_status) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION push_actions.push_status_ge(push_actions.push_status, push_actions.push_status) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION push_actions.push_status_cmp(push_actions.push_status, push_actions.push_status) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION push_actions.push_status_hash(push_actions.push_status) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION push_actions.push_status_hash_extended(push_actions.push_status, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+
+CREATE OPERATOR push_actions.= (
+	LEFTARG = push_actions.push_status, RIGHTARG = push_actions.push_status,
+	PROCEDURE = push_actions.push_status_eq, COMMUTATOR = OPERATOR(push_actions.=),
+	NEGATOR = OPERATOR(push_actions.<>), RESTRICT = eqsel, JOIN = eqjoinsel,
+	HASHES, MERGES);
+CREATE OPERATOR push_actions.<> (
+	LEFTARG = push_actions.push_status, RIGHTARG = push_actions.push_status,
+	PROCEDURE = push_actions.push_status_ne, COMMUTATOR = OPERATOR(push_actions.<>),
+	NEGATOR = OPERATOR(push_actions.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR push_actions.< (
+	LEFTARG = push_actions.push_status, RIGHTARG = push_actions.push_status,
+	PROCEDURE = push_actions.push_status_lt, COMMUTATOR = OPERATOR(push_actions.>),
+	NEGATOR = OPERATOR(push_actions.>=), RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR push_actions.<= (
+	LEFTARG = push_actions.push_status, RIGHTARG = push_actions.push_status,
+	PROCEDURE = push_actions.push_status_le, COMMUTATOR = OPERATOR(push_actions.>=),
+	NEGATOR = OPERATOR(push_actions.>), RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR push_actions.> (
+	LEFTARG = push_actions.push_status, RIGHTARG = push_actions.push_status,
+	PROCEDURE = push_actions.push_status_gt, COMMUTATOR = OPERATOR(push_actions.<),
+	NEGATOR = OPERATOR(push_actions.<=), RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR push_actions.>= (
+	LEFTARG = push_actions.push_status, RIGHTARG = push_actions.push_status,
+	PROCEDURE = push_actions.push_status_ge, COMMUTATOR = OPERATOR(push_actions.<=),
+	NEGATOR = OPERATOR(push_actions.<), RESTRICT = scalargesel, JOIN = scalargejoinsel);
+
+CREATE OPERATOR CLASS push_actions.push_status_ops
+	DEFAULT FOR TYPE push_actions.push_status USING btree AS
+	OPERATOR 1 push_actions.<,
+	OPERATOR 2 push_actions.<=,
+	OPERATOR 3 push_actions.=,
+	OPERATOR 4 push_actions.>=,
+	OPERATOR 5 push_actions.>,
+	FUNCTION 1 push_actions.push_status_cmp(push_actions.push_status, push_actions.push_status);
+
+CREATE OPERATOR CLASS push_actions.push_status_hash_ops
+	DEFAULT FOR TYPE push_actions.push_status USING hash AS
+	OPERATOR 1 push_actions.=,
+	FUNCTION 1 push_actions.push_status_hash(push_actions.push_status),
+	FUNCTION 2 push_actions.push_status_hash_extended(push_actions.push_status, bigint);
+
+CREATE FUNCTION push_actions.push_status_smaller(push_actions.push_status, push_actions.push_status) RETURNS push_actions.push_status
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION push_actions.push_status_larger(push_actions.push_status, push_actions.push_status) RETURNS push_actions.push_status
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE push_actions.min(push_actions.push_status) (
+	SFUNC = push_actions.push_status_smaller, STYPE = push_actions.push_status,
+	COMBINEFUNC = push_actions.push_status_smaller, SORTOP = OPERATOR(push_actions.<),
+	PARALLEL = SAFE);
+CREATE AGGREGATE push_actions.max(push_actions.push_status) (
+	SFUNC = push_actions.push_status_larger, STYPE = push_actions.push_status,
+	COMBINEFUNC = push_actions.push_status_larger, SORTOP = OPERATOR(push_actions.>),
+	PARALLEL = SAFE);
+
+CREATE FUNCTION push_actions.is_final(push_actions.push_status) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'push_status_is_final_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION push_actions.is_final(push_actions.push_status) IS
+	'true for sent, delivered, opened, converted, failed, bounced, expired';
+CREATE FUNCTION push_actions.is_success(push_actions.push_status) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'push_status_is_success_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION push_actions.is_success(push_actions.push_status) IS
+	'true for sent, delivered, opened, converted';
+CREATE FUNCTION push_actions.can_transition("from" push_actions.push_status, "to" push_actions.push_status) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'push_status_can_transition_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION push_actions.can_transition(push_actions.push_status, push_actions.push_status) IS
+	'the action state machine; failed -> attempted is only taken by retry()';
+
+-- ===========================================================================
+-- Tables.  Every key leads with or includes app_id so apps can be partitioned.
+-- ===========================================================================
+
+CREATE TABLE push_actions.apps (
+	app_id		bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	name		text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+	-- sha256 of the token; the token itself is shown once by create_app()
+	token_hash	bytea NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+	created_at	timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE push_actions.pushes (
+	push_id		text NOT NULL CHECK (push_id ~ '^[0-9a-f]{24}$'),
+	app_id		bigint NOT NULL REFERENCES push_actions.apps ON DELETE CASCADE,
+	campaign_id	bigint,
+	payload		jsonb NOT NULL CHECK (jsonb_typeof(payload) = 'object'),
+	created_at	timestamptz NOT NULL DEFAULT now(),
+	send_at		timestamptz,
+	expires_at	timestamptz NOT NULL,
+	PRIMARY KEY (app_id, push_id),
+	CHECK (expires_at > created_at AND expires_at <= created_at + interval '365 days'),
+	CHECK (send_at IS NULL OR send_at < expires_at)
+);
+-- push_info() is called with the id alone before the app is known to match
+CREATE UNIQUE INDEX pushes_push_id_idx ON push_actions.pushes (push_id, app_id);
+CREATE INDEX pushes_expires_idx ON push_actions.pushes (expires_at);
+
+CREATE TABLE push_actions.actions (
+	action_id		bigint GENERATED BY DEFAULT AS IDENTITY,
+	app_id			bigint NOT NULL,
+	push_id			text,
+	campaign_id		bigint,
+	device_id		bigint NOT NULL,
+	profile_id		text,
+	device_token	text,
+	platform		text NOT NULL CHECK (platform IN
+		('android', 'ios', 'web', 'electron', 'huawei', 'macos', 'windows', 'other')),
+	channel			text NOT NULL DEFAULT 'push' CHECK (channel IN
+		('push', 'inapp', 'onsite', 'email', 'sms')),
+	status			push_actions.push_status NOT NULL,
+	attempts		smallint NOT NULL DEFAULT 0 CHECK (attempts BETWEEN 0 AND 10),
+	error_message	text,
+	create_time		timestamptz NOT NULL DEFAULT now(),
+	updated_at		timestamptz NOT NULL DEFAULT now(),
+	-- action_id is unique by its sequence; app_id is in the key for partitioning
+	PRIMARY KEY (action_id, app_id),
+	FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE,
+	FOREIGN KEY (app_id, push_id) REFERENCES push_actions.pushes ON DELETE CASCADE
+);
+-- a campaign's actions newest first (the listing's default order)
+CREATE INDEX actions_campaign_idx ON push_actions.actions (app_id, campaign_id, action_id DESC);
+-- a push's actions, per person (message_status, delete_push, purge)
+CREATE INDEX actions_push_idx ON push_actions.actions (app_id, push_id, profile_id);
+-- a campaign's failed actions: the seed request ("error" = 1)
+CREATE INDEX actions_failed_idx ON push_actions.actions (app_id, campaign_id, action_id DESC)
+	WHERE status IN ('failed', 'bounced');
+-- devices a push is still pending on (push_info); only Android/Electron report delivery
+CREATE INDEX actions_pending_idx ON push_actions.actions (app_id, push_id, action_id)
+	INCLUDE (device_token)
+	WHERE status IN ('attempted', 'sent') AND platform IN ('android', 'electron');
+
+SELECT pg_catalog.pg_extension_config_dump('push_actions.apps', '');
+SELECT pg_catalog.pg_extension_config_dump('push_actions.pushes', '');
+SELECT pg_catalog.pg_extension_config_dump('push_actions.actions', '');
+SELECT pg_catalog.pg_extension_config_dump('push_actions.apps_app_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('push_actions.actions_action_id_seq', '');
+
+-- ===========================================================================
+-- Write API.  Each call is one statement, so it is atomic; errors change nothing.
+-- ===========================================================================
+
+-- Looks up the app an API token belongs to; NULL when none does.
+CREATE FUNCTION push_actions.app_for_token(token text) RETURNS bigint
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$ SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to(token, 'UTF8')) $$;
+
+CREATE FUNCTION push_actions.create_app(name text)
+	RETURNS TABLE (app_id bigint, apptoken text)
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	token text;
+BEGIN
+	IF name IS NULL OR length(btrim(name)) = 0 THEN
+		RAISE EXCEPTION 'app name must not be empty'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- 244 random bits from the server's strong random source
+	token := replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '');
+	INSERT INTO push_actions.apps AS a (name, token_hash)
+		VALUES (create_app.name, sha256(convert_to(token, 'UTF8')))
+		RETURNING a.app_id INTO app_id;
+	apptoken := token;
+	RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION push_actions.create_app(text) IS
+	'creates an app and returns its API token; only a hash of the token is stored';
+
+-- A push id like the hosted APIs': 8 hex digits of time, 16 random.
+CREATE FUNCTION push_actions.new_push_id() RETURNS text
+	LANGUAGE sql VOLATILE PARALLEL SAFE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$ SELECT lpad(to_hex(extract(epoch FROM now())::bigint), 8, '0')
+	             || substr(replace(gen_random_uuid()::text, '-', ''), 13, 16) $$;
+
+CREATE FUNCTION push_actions.create_push(
+	app_id bigint, payload jsonb, devices jsonb,
+	campaign_id bigint DEFAULT NULL, send_at timestamptz DEFAULT NULL,
+	expires_at timestamptz DEFAULT NULL)
+	RETURNS text
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	new_id		text := push_actions.new_push_id();
+	expiry		timestamptz := coalesce(expires_at, now() + interval '30 days');
+	bad			record;
+	problem		text;
+BEGIN
+	IF app_id IS NULL OR NOT EXISTS (SELECT 1 FROM push_actions.apps a WHERE a.app_id = create_push.app_id) THEN
+		RAISE EXCEPTION 'app % does not exist', coalesce(app_id::text, 'NULL')
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	IF payload IS NULL OR jsonb_typeof(payload) <> 'object' THEN
+		RAISE EXCEPTION 'payload must be a JSON object'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF devices IS NULL OR jsonb_typeof(devices) <> 'array' OR jsonb_array_length(devices) = 0 THEN
+		RAISE EXCEPTION 'devices must be a non-empty JSON array'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF expiry <= now() OR expiry > now() + interval '365 days' THEN
+		RAISE EXCEPTION 'expires_at must be in the next 365 days'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('expires_at is %s.', expiry);
+	END IF;
+	IF send_at IS NOT NULL AND send_at >= expiry THEN
+		RAISE EXCEPTION 'send_at must be before expires_at'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- Find the first malformed device, then say exactly what is wrong with it.
+	SELECT d.i - 1 AS idx, d.e INTO bad
+	FROM jsonb_array_elements(devices) WITH ORDINALITY AS d(e, i)
+	WHERE jsonb_typeof(d.e) IS DISTINCT FROM 'object'
+	   OR jsonb_typeof(d.e -> 'device_id') IS DISTINCT FROM 'number'
+	   OR (d.e ->> 'device_id') !~ '^[0-9]{1,18}$'
+	   OR jsonb_typeof(d.e -> 'platform') IS DISTINCT FROM 'string'
+	   OR (d.e ->> 'platform') NOT IN ('android', 'ios', 'web', 'electron', 'huawei', 'macos', 'windows', 'other')
+	   OR coalesce(jsonb_typeof(d.e -> 'token'), 'null') NOT IN ('string', 'null')
+	   OR coalesce(jsonb_typeof(d.e -> 'profile_id'), 'null') NOT IN ('string', 'null')
+	   OR EXISTS (SELECT 1 FROM jsonb_object_keys(d.e) k
+	              WHERE k NOT IN ('device_id', 'token', 'platform', 'profile_id'))
+	ORDER BY d.i LIMIT 1;
+	IF FOUND THEN
+		problem := CASE
+			WHEN jsonb_typeof(bad.e) IS DISTINCT FROM 'object' THEN 'is not an object'
+			WHEN (SELECT k FROM jsonb_object_keys(bad.e) k
+			      WHERE k NOT IN ('device_id', 'token', 'platform', 'profile_id') LIMIT 1) IS NOT NULL
+				THEN format('has unknown key "%s"', (SELECT k FROM jsonb_object_keys(bad.e) k
+					WHERE k NOT IN ('device_id', 'token', 'platform', 'profile_id') ORDER BY k LIMIT 1))
+			WHEN jsonb_typeof(bad.e -> 'device_id') IS DISTINCT FROM 'number'
+			  OR (bad.e ->> 'device_id') !~ '^[0-9]{1,18}$'
+				THEN 'device_id must be a non-negative integer'
+			WHEN jsonb_typeof(bad.e -> 'platform') IS DISTINCT FROM 'string'
+			  OR (bad.e ->> 'platform') NOT IN ('android', 'ios', 'web', 'electron', 'huawei', 'macos', 'windows', 'other')
+				THEN 'platform must be one of android, ios, web, electron, huawei, macos, windows, other'
+			WHEN coalesce(jsonb_typeof(bad.e -> 'token'), 'null') NOT IN ('string', 'null')
+				THEN 'token must be a string'
+			ELSE 'profile_id must be a string'
+		END;
+		RAISE EXCEPTION 'devices[%] %', bad.idx, problem
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	INSERT INTO push_actions.pushes (push_id, app_id, campaign_id, payload, created_at, send_at, expires_at)
+		VALUES (new_id, app_id, campaign_id, payload, now(), send_at, expiry);
+	INSERT INTO push_actions.actions
+		(app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts)
+	SELECT create_push.app_id, new_id, create_push.campaign_id, (d.e ->> 'device_id')::bigint,
+	       d.e ->> 'profile_id', d.e ->> 'token', d.e ->> 'platform', 'push',
+	       CASE WHEN send_at > now() THEN 'scheduled' ELSE 'attempted' END::push_actions.push_status, 0
+	FROM jsonb_array_elements(devices) WITH ORDINALITY AS d(e, i)
+	ORDER BY d.i;
+	RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION push_actions.create_push(bigint, jsonb, jsonb, bigint, timestamptz, timestamptz) IS
+	'creates a push and one action per device; returns the 24-hex push_id';
+
+-- True when a provider's error says the device token is dead for good.
+CREATE FUNCTION push_actions.is_dead_token_error(message text) RETURNS boolean
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$ SELECT message ~* '(DEVICE_UNREGISTERED|\mUNREGISTERED\M|Application is Uninstalled|DeviceNotRegistered)' $$;
+
+-- Locks one action for a status change, or says why it cannot be had.
+CREATE FUNCTION push_actions.lock_action(action_id bigint)
+	RETURNS push_actions.actions
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	row push_actions.actions;
+BEGIN
+	IF action_id IS NULL THEN
+		RAISE EXCEPTION 'action_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO row FROM push_actions.actions a WHERE a.action_id = lock_action.action_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'action % does not exist', action_id USING ERRCODE = 'no_data_found';
+	END IF;
+	RETURN row;
+END
+$$;
+
+-- Raises the error for a transition the state machine refuses.
+CREATE FUNCTION push_actions.refuse_transition(action_id bigint, "from" push_actions.push_status,
+                                               "to" push_actions.push_status, hint text DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql IMMUTABLE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+BEGIN
+	RAISE EXCEPTION 'action % cannot go from % to %', action_id, "from", "to"
+		USING ERRCODE = 'object_not_in_prerequisite_state',
+		      HINT = coalesce(hint, 'See push_actions.can_transition() for the allowed transitions.');
+END
+$$;
+
+CREATE FUNCTION push_actions.record_attempt(action_id bigint, ok boolean,
+	error_message text DEFAULT NULL, permanent boolean DEFAULT false)
+	RETURNS push_actions.push_status
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	cur		push_actions.actions := push_actions.lock_action(action_id);
+	tries	smallint;
+	new_status	push_actions.push_status;
+BEGIN
+	IF ok IS NULL THEN
+		RAISE EXCEPTION 'ok must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF cur.status NOT IN ('scheduled', 'attempted') THEN
+		PERFORM push_actions.refuse_transition(action_id, cur.status,
+			CASE WHEN ok THEN 'sent' ELSE 'attempted' END::push_actions.push_status,
+			CASE WHEN cur.status = 'failed' THEN 'Call push_actions.retry() first.' END);
+	END IF;
+	tries := cur.attempts + 1;
+	new_status := CASE
+		WHEN ok THEN 'sent'
+		WHEN push_actions.is_dead_token_error(error_message) THEN 'bounced'
+		WHEN coalesce(permanent, false) OR tries >= 10 THEN 'failed'
+		ELSE 'attempted'
+	END;
+	UPDATE push_actions.actions a
+	SET status = new_status,
+	    attempts = tries,
+	    error_message = CASE WHEN ok THEN NULL ELSE record_attempt.error_message END,
+	    updated_at = now()
+	WHERE a.action_id = record_attempt.action_id;
+	RETURN new_status;
+END
+$$;
+COMMENT ON FUNCTION push_actions.record_attempt(bigint, boolean, text, boolean) IS
+	'records one send attempt: sent on success; attempted, failed (10th try or permanent) or bounced (dead token) on failure';
+
+CREATE FUNCTION push_actions.record_event(action_id bigint, status push_actions.push_status,
+	at timestamptz DEFAULT now())
+	RETURNS push_actions.push_status
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	cur		push_actions.actions := push_actions.lock_action(action_id);
+BEGIN
+	IF status IS NULL OR status NOT IN ('delivered', 'opened', 'converted', 'expired') THEN
+		RAISE EXCEPTION 'record_event takes delivered, opened, converted or expired, not %',
+			coalesce(status::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Use record_attempt() for send results and retry() for failed actions.';
+	END IF;
+	IF at IS NULL THEN
+		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT push_actions.can_transition(cur.status, status) THEN
+		PERFORM push_actions.refuse_transition(action_id, cur.status, status);
+	END IF;
+	UPDATE push_actions.actions a SET status = record_event.status, updated_at = at
+	WHERE a.action_id = record_event.action_id;
+	RETURN status;
+END
+$$;
+COMMENT ON FUNCTION push_actions.record_event(bigint, push_actions.push_status, timestamptz) IS
+	'records delivered, opened, converted or expired for an action, as the state machine allows';
+
+CREATE FUNCTION push_actions.retry(action_id bigint)
+	RETURNS push_actions.push_status
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	cur		push_actions.actions := push_actions.lock_action(action_id);
+BEGIN
+	IF cur.status <> 'failed' THEN
+		PERFORM push_actions.refuse_transition(action_id, cur.status, 'attempted',
+			'Only failed actions can be retried.');
+	END IF;
+	IF cur.attempts >= 10 THEN
+		RAISE EXCEPTION 'action % has used all 10 attempts', action_id
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+	UPDATE push_actions.actions a SET status = 'attempted', updated_at = now()
+	WHERE a.action_id = retry.action_id;
+	RETURN 'attempted'::push_actions.push_status;
+END
+$$;
+COMMENT ON FUNCTION push_actions.retry(bigint) IS
+	'puts a failed action with fewer than 10 attempts back to attempted';

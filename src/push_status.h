@@ -1,0 +1,60 @@
+/*
+ * push_status.h
+ *	  The push_status type: one byte, passed by value, ordered by lifecycle.
+ */
+#ifndef PUSH_STATUS_H
+#define PUSH_STATUS_H
+
+#include "postgres.h"
+#include "fmgr.h"
+
+/* Values are stored as their lifecycle position, so byte order is sort order. */
+typedef enum PushStatus
+{
+	PS_SCHEDULED = 0,
+	PS_ATTEMPTED,
+	PS_SENT,
+	PS_DELIVERED,
+	PS_OPENED,
+	PS_CONVERTED,
+	PS_FAILED,
+	PS_BOUNCED,
+	PS_EXPIRED
+} PushStatus;
+
+#define PUSH_STATUS_COUNT 9
+
+#define DatumGetPushStatus(d)		((PushStatus) DatumGetUInt8(d))
+#define PushStatusGetDatum(s)		UInt8GetDatum((uint8) (s))
+#define PG_GETARG_PUSH_STATUS(n)	DatumGetPushStatus(PG_GETARG_DATUM(n))
+#define PG_RETURN_PUSH_STATUS(s)	return PushStatusGetDatum(s)
+
+extern const char *const push_status_names[PUSH_STATUS_COUNT];
+
+/* Parses a status name case-insensitively; false when it is none of them. */
+extern bool push_status_parse(const char *str, PushStatus *result);
+
+/* The comma-separated list of valid names, for error hints. */
+extern const char *push_status_valid_list(void);
+
+extern bool push_status_can_transition(PushStatus from, PushStatus to);
+
+static inline bool
+push_status_is_valid(int value)
+{
+	return value >= 0 && value < PUSH_STATUS_COUNT;
+}
+
+static inline bool
+push_status_is_final(PushStatus s)
+{
+	return s >= PS_SENT;
+}
+
+static inline bool
+push_status_is_success(PushStatus s)
+{
+	return s >= PS_SENT && s <= PS_CONVERTED;
+}
+
+#endif							/* PUSH_STATUS_H */
