@@ -338,7 +338,7 @@ $$;
 CREATE FUNCTION push_actions.refuse_transition(action_id bigint, "from" push_actions.push_status,
                                                "to" push_actions.push_status, hint text DEFAULT NULL)
 	RETURNS void
-	LANGUAGE plpgsql IMMUTABLE
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
 BEGIN
@@ -438,3 +438,273 @@ END
 $$;
 COMMENT ON FUNCTION push_actions.retry(bigint) IS
 	'puts a failed action with fewer than 10 attempts back to attempted';
+
+-- ===========================================================================
+-- delivery_summary: mergeable counts per status plus attempts (src/delivery_summary.c)
+-- ===========================================================================
+
+CREATE TYPE push_actions.delivery_summary;
+
+CREATE FUNCTION push_actions.delivery_summary_in(cstring) RETURNS push_actions.delivery_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION push_actions.delivery_summary_out(push_actions.delivery_summary) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION push_actions.delivery_summary_recv(internal) RETURNS push_actions.delivery_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION push_actions.delivery_summary_send(push_actions.delivery_summary) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE push_actions.delivery_summary (
+	INPUT = push_actions.delivery_summary_in,
+	OUTPUT = push_actions.delivery_summary_out,
+	RECEIVE = push_actions.delivery_summary_recv,
+	SEND = push_actions.delivery_summary_send,
+	INTERNALLENGTH = 80,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+COMMENT ON TYPE push_actions.delivery_summary IS
+	'counts of actions per push_status plus the sum of attempts; merge with + or the delivery_summary aggregate';
+
+CREATE FUNCTION push_actions.delivery_summary_eq(push_actions.delivery_summary, push_actions.delivery_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION push_actions.delivery_summary_ne(push_actions.delivery_summary, push_actions.delivery_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION push_actions.delivery_summary_merge(push_actions.delivery_summary, push_actions.delivery_summary) RETURNS push_actions.delivery_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE OPERATOR push_actions.= (
+	LEFTARG = push_actions.delivery_summary, RIGHTARG = push_actions.delivery_summary,
+	PROCEDURE = push_actions.delivery_summary_eq, COMMUTATOR = OPERATOR(push_actions.=),
+	NEGATOR = OPERATOR(push_actions.<>), RESTRICT = eqsel, JOIN = eqjoinsel);
+CREATE OPERATOR push_actions.<> (
+	LEFTARG = push_actions.delivery_summary, RIGHTARG = push_actions.delivery_summary,
+	PROCEDURE = push_actions.delivery_summary_ne, COMMUTATOR = OPERATOR(push_actions.<>),
+	NEGATOR = OPERATOR(push_actions.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR push_actions.+ (
+	LEFTARG = push_actions.delivery_summary, RIGHTARG = push_actions.delivery_summary,
+	PROCEDURE = push_actions.delivery_summary_merge, COMMUTATOR = OPERATOR(push_actions.+));
+
+CREATE FUNCTION push_actions.to_jsonb(push_actions.delivery_summary) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'delivery_summary_to_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (push_actions.delivery_summary AS jsonb)
+	WITH FUNCTION push_actions.to_jsonb(push_actions.delivery_summary);
+
+CREATE FUNCTION push_actions.status(push_actions.delivery_summary) RETURNS push_actions.push_status
+	AS 'MODULE_PATHNAME', 'delivery_summary_status' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION push_actions.status(push_actions.delivery_summary) IS
+	'the message status across its actions (Customer.io roll-up rule); NULL for an empty summary';
+CREATE FUNCTION push_actions.total(push_actions.delivery_summary) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'delivery_summary_total' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION push_actions.total(push_actions.delivery_summary) IS 'number of actions counted';
+CREATE FUNCTION push_actions.status_count(push_actions.delivery_summary, push_actions.push_status) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'delivery_summary_status_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION push_actions.status_count(push_actions.delivery_summary, push_actions.push_status) IS
+	'number of actions counted with the given status';
+CREATE FUNCTION push_actions.pending(push_actions.delivery_summary) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'delivery_summary_pending' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION push_actions.pending(push_actions.delivery_summary) IS 'scheduled + attempted';
+CREATE FUNCTION push_actions.error_rate(push_actions.delivery_summary) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'delivery_summary_error_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION push_actions.error_rate(push_actions.delivery_summary) IS
+	'100 x (failed + bounced) / total; NULL when the total is 0';
+
+-- Transition functions (src/summary_agg.c); not STRICT, so they see NULL statuses and skip them.
+CREATE FUNCTION push_actions.delivery_summary_add_status(push_actions.delivery_summary, push_actions.push_status)
+	RETURNS push_actions.delivery_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION push_actions.delivery_summary_add_status_attempts(push_actions.delivery_summary, push_actions.push_status, integer)
+	RETURNS push_actions.delivery_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE push_actions.delivery_summary(push_actions.push_status) (
+	SFUNC = push_actions.delivery_summary_add_status,
+	STYPE = push_actions.delivery_summary,
+	COMBINEFUNC = push_actions.delivery_summary_merge,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE push_actions.delivery_summary(push_actions.push_status) IS
+	'counts actions per status (attempts stay 0; use the two-argument form to sum them)';
+CREATE AGGREGATE push_actions.delivery_summary(push_actions.push_status, integer) (
+	SFUNC = push_actions.delivery_summary_add_status_attempts,
+	STYPE = push_actions.delivery_summary,
+	COMBINEFUNC = push_actions.delivery_summary_merge,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE push_actions.delivery_summary(push_actions.push_status, integer) IS
+	'counts actions per status and sums their attempts';
+CREATE AGGREGATE push_actions.delivery_summary(push_actions.delivery_summary) (
+	SFUNC = push_actions.delivery_summary_merge,
+	STYPE = push_actions.delivery_summary,
+	COMBINEFUNC = push_actions.delivery_summary_merge,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE push_actions.delivery_summary(push_actions.delivery_summary) IS
+	'merges stored summaries (daily roll-ups into months, shards into totals)';
+CREATE AGGREGATE push_actions.rollup_status(push_actions.push_status) (
+	SFUNC = push_actions.delivery_summary_add_status,
+	STYPE = push_actions.delivery_summary,
+	FINALFUNC = push_actions.status,
+	COMBINEFUNC = push_actions.delivery_summary_merge,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE push_actions.rollup_status(push_actions.push_status) IS
+	'the message status across a person''s devices (Customer.io roll-up rule)';
+
+-- ===========================================================================
+-- Views for analysts and BI tools: every chartable column is a plain SQL type.
+-- ===========================================================================
+
+-- One row per message: a push to one person (or, without a profile, to one
+-- device); an action without a push is a message of its own.
+CREATE VIEW push_actions.message_status AS
+SELECT app_id, push_id, campaign_id, profile_id,
+       person_device AS device_id,
+       standalone_action AS action_id,
+       push_actions.total(summary) AS devices,
+       first_attempt_at,
+       push_actions.status(summary)::text AS status,
+       summary
+FROM (
+	SELECT a.app_id, a.push_id, a.campaign_id, a.profile_id,
+	       CASE WHEN a.profile_id IS NULL THEN a.device_id END AS person_device,
+	       CASE WHEN a.push_id IS NULL THEN a.action_id END AS standalone_action,
+	       min(a.create_time) FILTER (WHERE a.status OPERATOR(push_actions.<>) 'scheduled') AS first_attempt_at,
+	       push_actions.delivery_summary(a.status, a.attempts) AS summary
+	FROM push_actions.actions a
+	GROUP BY a.app_id, a.push_id, a.campaign_id, a.profile_id,
+	         CASE WHEN a.profile_id IS NULL THEN a.device_id END,
+	         CASE WHEN a.push_id IS NULL THEN a.action_id END
+) m;
+COMMENT ON VIEW push_actions.message_status IS
+	'one row per push and person: devices, first attempt, rolled-up status (text) and the device-level summary';
+
+-- Summaries of actions already removed by fold_actions()/purge(), so campaign
+-- numbers do not drop.  "messages" counts messages by rolled-up status and is
+-- attributed to the platform and day of each message's first action.
+CREATE TABLE push_actions.daily_rollups (
+	app_id		bigint NOT NULL REFERENCES push_actions.apps ON DELETE CASCADE,
+	campaign_id	bigint,
+	platform	text NOT NULL,
+	day			date NOT NULL,
+	summary		push_actions.delivery_summary NOT NULL,
+	messages	push_actions.delivery_summary NOT NULL,
+	UNIQUE NULLS NOT DISTINCT (app_id, campaign_id, platform, day)
+);
+SELECT pg_catalog.pg_extension_config_dump('push_actions.daily_rollups', '');
+-- standalone actions (no push) are folded by age
+CREATE INDEX actions_standalone_idx ON push_actions.actions (create_time) WHERE push_id IS NULL;
+CREATE INDEX pushes_created_idx ON push_actions.pushes (created_at);
+
+-- Folds the given pushes (whole, with all their actions) and standalone actions
+-- into daily_rollups and deletes them, in one statement: a row is either still
+-- in actions or counted in daily_rollups, never both and never twice.
+-- Returns the number of actions folded.
+CREATE FUNCTION push_actions.fold_and_delete(app_ids bigint[], push_ids text[], action_ids bigint[])
+	RETURNS bigint
+	LANGUAGE sql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+WITH push_gone AS (
+	DELETE FROM push_actions.actions a
+	USING unnest(app_ids, push_ids) AS k(app_id, push_id)
+	WHERE a.app_id = k.app_id AND a.push_id = k.push_id
+	RETURNING a.*
+), standalone_gone AS (
+	DELETE FROM push_actions.actions a
+	WHERE a.action_id = ANY (action_ids) AND a.push_id IS NULL
+	RETURNING a.*
+), gone AS (
+	SELECT * FROM push_gone UNION ALL SELECT * FROM standalone_gone
+), pushes_gone AS (
+	DELETE FROM push_actions.pushes p
+	USING unnest(app_ids, push_ids) AS k(app_id, push_id)
+	WHERE p.app_id = k.app_id AND p.push_id = k.push_id
+), msgs AS (
+	SELECT app_id, campaign_id,
+	       (array_agg(platform ORDER BY action_id))[1] AS platform,
+	       (min(create_time) AT TIME ZONE 'UTC')::date AS day,
+	       push_actions.rollup_status(status) AS status
+	FROM gone
+	GROUP BY app_id, push_id, campaign_id, profile_id,
+	         CASE WHEN profile_id IS NULL THEN device_id END,
+	         CASE WHEN push_id IS NULL THEN action_id END
+), parts AS (
+	SELECT app_id, campaign_id, platform, (create_time AT TIME ZONE 'UTC')::date AS day,
+	       push_actions.delivery_summary(status, attempts) AS summary, NULL::push_actions.delivery_summary AS messages
+	FROM gone GROUP BY 1, 2, 3, 4
+	UNION ALL
+	SELECT app_id, campaign_id, platform, day, NULL, push_actions.delivery_summary(status)
+	FROM msgs GROUP BY 1, 2, 3, 4
+), folded AS (
+	INSERT INTO push_actions.daily_rollups AS r (app_id, campaign_id, platform, day, summary, messages)
+	SELECT app_id, campaign_id, platform, day,
+	       coalesce(push_actions.delivery_summary(summary), '{}'),
+	       coalesce(push_actions.delivery_summary(messages), '{}')
+	FROM parts GROUP BY 1, 2, 3, 4
+	ON CONFLICT (app_id, campaign_id, platform, day) DO UPDATE
+	SET summary = r.summary OPERATOR(push_actions.+) excluded.summary,
+	    messages = r.messages OPERATOR(push_actions.+) excluded.messages
+)
+-- data-modifying CTEs run whether or not the result reads them
+SELECT count(*) FROM gone
+$$;
+
+CREATE FUNCTION push_actions.fold_actions(older_than timestamptz, batch integer DEFAULT 10000)
+	RETURNS bigint
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	app_ids		bigint[];
+	push_ids	text[];
+	action_ids	bigint[];
+BEGIN
+	IF older_than IS NULL THEN
+		RAISE EXCEPTION 'older_than must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF batch IS NULL OR batch < 1 THEN
+		RAISE EXCEPTION 'batch must be a positive number of pushes' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- SKIP LOCKED: a concurrent fold takes other pushes instead of waiting on these
+	SELECT array_agg(p.app_id), array_agg(p.push_id) INTO app_ids, push_ids FROM (
+		SELECT app_id, push_id FROM push_actions.pushes
+		WHERE created_at < older_than ORDER BY created_at LIMIT batch
+		FOR UPDATE SKIP LOCKED) p;
+	SELECT array_agg(a.action_id) INTO action_ids FROM (
+		SELECT action_id FROM push_actions.actions
+		WHERE push_id IS NULL AND create_time < older_than ORDER BY create_time LIMIT batch
+		FOR UPDATE SKIP LOCKED) a;
+	RETURN push_actions.fold_and_delete(coalesce(app_ids, '{}'), coalesce(push_ids, '{}'), coalesce(action_ids, '{}'));
+END
+$$;
+COMMENT ON FUNCTION push_actions.fold_actions(timestamptz, integer) IS
+	'moves up to batch pushes created before older_than (and as many standalone actions) into daily_rollups; returns the actions moved';
+
+-- One row per app and campaign: messages per rolled-up status, live and folded.
+CREATE VIEW push_actions.campaign_overview AS
+SELECT app_id, campaign_id,
+       push_actions.total(m) AS messages,
+       push_actions.status_count(m, 'sent') AS sent,
+       push_actions.status_count(m, 'delivered') AS delivered,
+       push_actions.status_count(m, 'opened') AS opened,
+       push_actions.status_count(m, 'converted') AS converted,
+       push_actions.status_count(m, 'failed') AS failed,
+       push_actions.status_count(m, 'bounced') AS bounced,
+       push_actions.status_count(m, 'expired') AS expired,
+       push_actions.pending(m) AS pending,
+       push_actions.error_rate(m) AS error_rate,
+       d AS summary
+FROM (
+	SELECT app_id, campaign_id, push_actions.delivery_summary(m) AS m, push_actions.delivery_summary(d) AS d
+	FROM (
+		SELECT ms.app_id, ms.campaign_id,
+		       push_actions.delivery_summary(push_actions.status(ms.summary)) AS m,
+		       push_actions.delivery_summary(ms.summary) AS d
+		FROM push_actions.message_status ms
+		GROUP BY ms.app_id, ms.campaign_id
+		UNION ALL
+		SELECT r.app_id, r.campaign_id, push_actions.delivery_summary(r.messages), push_actions.delivery_summary(r.summary)
+		FROM push_actions.daily_rollups r
+		GROUP BY r.app_id, r.campaign_id
+	) parts
+	GROUP BY app_id, campaign_id
+) c;
+COMMENT ON VIEW push_actions.campaign_overview IS
+	'per app and campaign: messages by rolled-up status, pending, error rate over messages, and the device-level summary';

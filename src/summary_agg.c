@@ -1,0 +1,114 @@
+/*
+ * summary_agg.c
+ *	  Transition and combine functions of the delivery_summary and
+ *	  rollup_status aggregates.  The state is the concrete delivery_summary
+ *	  type, so parallel workers (and Citus) need only the combine function.
+ */
+#include "postgres.h"
+
+#include "common/int.h"
+
+#include "delivery_summary.h"
+
+/*
+ * The state to update: the aggregate's own when called as an aggregate (it is
+ * ours to change in place, so no row allocates), a fresh copy otherwise.
+ */
+static inline DeliverySummary *
+writable_state(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcontext;
+	bool		in_agg = AggCheckCallContext(fcinfo, &aggcontext) != 0;
+	DeliverySummary *state;
+
+	if (PG_ARGISNULL(0))
+		return MemoryContextAllocZero(in_agg ? aggcontext : CurrentMemoryContext,
+									  sizeof(DeliverySummary));
+	state = PG_GETARG_DELIVERY_SUMMARY_P(0);
+	if (in_agg)
+		return state;
+	{
+		DeliverySummary *copy = palloc(sizeof(DeliverySummary));
+
+		memcpy(copy, state, sizeof(DeliverySummary));
+		return copy;
+	}
+}
+
+static inline void
+count_status(DeliverySummary *state, Datum status)
+{
+	PushStatus	s = DatumGetPushStatus(status);
+
+	if (unlikely(!push_status_is_valid(s)))
+		elog(ERROR, "invalid push_status value %d", (int) s);
+	if (unlikely(state->counts[s] == PG_INT64_MAX))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("delivery_summary count of \"%s\" is out of range", push_status_names[s])));
+	state->counts[s]++;
+}
+
+/* delivery_summary(push_status) and rollup_status(push_status): NULLs are skipped. */
+PG_FUNCTION_INFO_V1(delivery_summary_add_status);
+Datum
+delivery_summary_add_status(PG_FUNCTION_ARGS)
+{
+	DeliverySummary *state;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	state = writable_state(fcinfo);
+	count_status(state, PG_GETARG_DATUM(1));
+	PG_RETURN_DELIVERY_SUMMARY_P(state);
+}
+
+/* delivery_summary(push_status, attempts): also sums the attempts of the counted rows. */
+PG_FUNCTION_INFO_V1(delivery_summary_add_status_attempts);
+Datum
+delivery_summary_add_status_attempts(PG_FUNCTION_ARGS)
+{
+	DeliverySummary *state;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	state = writable_state(fcinfo);
+	count_status(state, PG_GETARG_DATUM(1));
+	if (!PG_ARGISNULL(2))
+	{
+		int32		attempts = PG_GETARG_INT32(2);
+
+		if (attempts < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("attempts must not be negative: %d", attempts)));
+		if (unlikely(pg_add_s64_overflow(state->attempts, attempts, &state->attempts)))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("delivery_summary count of \"attempts\" is out of range")));
+	}
+	PG_RETURN_DELIVERY_SUMMARY_P(state);
+}
+
+/*
+ * Merges two summaries: the combine function of every aggregate here, the
+ * transition of delivery_summary(delivery_summary), and the + operator.
+ * Declared STRICT, so the executor seeds the state with the first input.
+ */
+PG_FUNCTION_INFO_V1(delivery_summary_merge);
+Datum
+delivery_summary_merge(PG_FUNCTION_ARGS)
+{
+	DeliverySummary *state = writable_state(fcinfo);
+
+	delivery_summary_add_into(state, PG_GETARG_DELIVERY_SUMMARY_P(1));
+	PG_RETURN_DELIVERY_SUMMARY_P(state);
+}

@@ -1,0 +1,90 @@
+-- Every function of the extension: volatility, parallel safety and strictness
+-- as declared on purpose; aggregates combine; SQL functions pin search_path.
+BEGIN;
+SET search_path = public;  -- so regprocedure prints schema-qualified names
+SELECT plan(8);
+
+CREATE TEMP VIEW ext_functions AS
+SELECT p.oid, p.oid::regprocedure::text AS signature, p.prokind, p.provolatile, p.proparallel,
+       p.proisstrict, p.prosecdef, p.proconfig, l.lanname
+FROM pg_proc p
+JOIN pg_language l ON l.oid = p.prolang
+JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'push_actions';
+
+CREATE TEMP TABLE declared (signature text, kind "char", volatility "char", parallel "char", strict boolean);
+INSERT INTO declared VALUES
+('push_actions.app_for_token(text)', 'f', 's', 's', true),
+('push_actions.can_transition(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.create_app(text)', 'f', 'v', 'u', false),
+('push_actions.create_push(bigint,jsonb,jsonb,bigint,timestamp with time zone,timestamp with time zone)', 'f', 'v', 'u', false),
+('push_actions.delivery_summary(push_actions.delivery_summary)', 'a', 'i', 's', false),
+('push_actions.delivery_summary(push_actions.push_status)', 'a', 'i', 's', false),
+('push_actions.delivery_summary(push_actions.push_status,integer)', 'a', 'i', 's', false),
+('push_actions.delivery_summary_add_status(push_actions.delivery_summary,push_actions.push_status)', 'f', 'i', 's', false),
+('push_actions.delivery_summary_add_status_attempts(push_actions.delivery_summary,push_actions.push_status,integer)', 'f', 'i', 's', false),
+('push_actions.delivery_summary_eq(push_actions.delivery_summary,push_actions.delivery_summary)', 'f', 'i', 's', true),
+('push_actions.delivery_summary_in(cstring)', 'f', 'i', 's', true),
+('push_actions.delivery_summary_merge(push_actions.delivery_summary,push_actions.delivery_summary)', 'f', 'i', 's', true),
+('push_actions.delivery_summary_ne(push_actions.delivery_summary,push_actions.delivery_summary)', 'f', 'i', 's', true),
+('push_actions.delivery_summary_out(push_actions.delivery_summary)', 'f', 'i', 's', true),
+('push_actions.delivery_summary_recv(internal)', 'f', 'i', 's', true),
+('push_actions.delivery_summary_send(push_actions.delivery_summary)', 'f', 'i', 's', true),
+('push_actions.error_rate(push_actions.delivery_summary)', 'f', 'i', 's', true),
+('push_actions.fold_actions(timestamp with time zone,integer)', 'f', 'v', 'u', false),
+('push_actions.fold_and_delete(bigint[],text[],bigint[])', 'f', 'v', 'u', false),
+('push_actions.is_dead_token_error(text)', 'f', 'i', 's', true),
+('push_actions.is_final(push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.is_success(push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.lock_action(bigint)', 'f', 'v', 'u', false),
+('push_actions.max(push_actions.push_status)', 'a', 'i', 's', false),
+('push_actions.min(push_actions.push_status)', 'a', 'i', 's', false),
+('push_actions.new_push_id()', 'f', 'v', 's', false),
+('push_actions.pending(push_actions.delivery_summary)', 'f', 'i', 's', true),
+('push_actions.push_status_cmp(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.push_status_eq(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.push_status_ge(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.push_status_gt(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.push_status_hash(push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.push_status_hash_extended(push_actions.push_status,bigint)', 'f', 'i', 's', true),
+('push_actions.push_status_in(cstring)', 'f', 'i', 's', true),
+('push_actions.push_status_larger(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.push_status_le(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.push_status_lt(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.push_status_ne(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.push_status_out(push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.push_status_recv(internal)', 'f', 'i', 's', true),
+('push_actions.push_status_send(push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.push_status_smaller(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.record_attempt(bigint,boolean,text,boolean)', 'f', 'v', 'u', false),
+('push_actions.record_event(bigint,push_actions.push_status,timestamp with time zone)', 'f', 'v', 'u', false),
+('push_actions.refuse_transition(bigint,push_actions.push_status,push_actions.push_status,text)', 'f', 'i', 's', false),
+('push_actions.retry(bigint)', 'f', 'v', 'u', false),
+('push_actions.rollup_status(push_actions.push_status)', 'a', 'i', 's', false),
+('push_actions.status(push_actions.delivery_summary)', 'f', 'i', 's', true),
+('push_actions.status_count(push_actions.delivery_summary,push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.to_jsonb(push_actions.delivery_summary)', 'f', 'i', 's', true),
+('push_actions.total(push_actions.delivery_summary)', 'f', 'i', 's', true);
+
+SELECT set_eq($$SELECT signature, prokind, provolatile, proparallel, proisstrict FROM ext_functions$$,
+              $$SELECT * FROM declared$$,
+              'every function has exactly its declared kind, volatility, parallel safety and strictness');
+SELECT is((SELECT count(*)::int FROM ext_functions WHERE prokind = 'a'
+           AND (SELECT aggcombinefn FROM pg_aggregate WHERE aggfnoid = ext_functions.oid) = 0), 0,
+          'every aggregate has a combine function');
+SELECT is((SELECT count(*)::int FROM ext_functions f JOIN pg_aggregate a ON a.aggfnoid = f.oid
+           WHERE a.aggtranstype = 'internal'::regtype), 0, 'no aggregate keeps an internal state');
+SELECT is((SELECT count(*)::int FROM ext_functions WHERE prokind = 'a' AND proparallel <> 's'), 0,
+          'every aggregate is PARALLEL SAFE');
+SELECT is((SELECT count(*)::int FROM ext_functions WHERE lanname = 'c' AND (provolatile <> 'i' OR proparallel <> 's')), 0,
+          'every C function is IMMUTABLE and PARALLEL SAFE');
+SELECT is((SELECT array_agg(signature) FROM ext_functions WHERE prosecdef), NULL, 'no SECURITY DEFINER function');
+SELECT is((SELECT array_agg(signature) FROM ext_functions
+           WHERE lanname IN ('sql', 'plpgsql')
+             AND NOT coalesce('search_path=pg_catalog, push_actions, pg_temp' = ANY (proconfig), false)), NULL,
+          'every SQL and PL/pgSQL function pins search_path');
+SELECT is((SELECT count(*)::int FROM pg_proc WHERE proname = 'delivery_summary'
+           AND pronamespace = 'push_actions'::regnamespace AND prokind = 'a'), 3, 'three delivery_summary aggregates');
+
+SELECT * FROM finish();
+ROLLBACK;
