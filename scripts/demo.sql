@@ -28,3 +28,17 @@ SELECT record_event(:a3, 'delivered');
 \set ON_ERROR_STOP 1
 SELECT action_id, device_id, platform, status, attempts, error_message
 FROM actions WHERE push_id = :'push_id' ORDER BY action_id;
+
+\echo '== campaign_overview for campaign 245624 (messages, not devices; error rate over messages)'
+SELECT app_id, campaign_id, messages, sent, delivered, opened, converted, failed, bounced,
+       pending, round(error_rate::numeric, 2) AS error_rate
+FROM campaign_overview WHERE app_id = 1 AND campaign_id = 245624;
+\echo '== message status of its failed devices'
+SELECT coalesce(push_id, 'action ' || action_id) AS message, profile_id, devices, status,
+       first_attempt_at, summary::jsonb -> 'attempts' AS attempts
+FROM message_status
+WHERE app_id = 1 AND campaign_id = 245624 AND status IN ('failed', 'bounced')
+ORDER BY first_attempt_at DESC;
+\echo '== campaign 777: one push to people with several devices, rolled up per person'
+SELECT profile_id, device_id, devices, status, summary
+FROM message_status WHERE push_id = 'a0000000000000000000000a' ORDER BY profile_id, device_id;
