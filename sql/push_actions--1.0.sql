@@ -708,3 +708,30 @@ FROM (
 ) c;
 COMMENT ON VIEW push_actions.campaign_overview IS
 	'per app and campaign: messages by rolled-up status, pending, error rate over messages, and the device-level summary';
+
+-- ===========================================================================
+-- The push-devices listing (Xtremepush list/push-devices), in C (src/listing_*.c)
+-- ===========================================================================
+
+CREATE FUNCTION push_actions.list_push_devices(request jsonb) RETURNS jsonb
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, push_actions, pg_temp;
+COMMENT ON FUNCTION push_actions.list_push_devices(jsonb) IS
+	'answers a list/push-devices request body: {"code":200,"success":true,"data":[...]} or a 400/401 error object';
+
+CREATE FUNCTION push_actions.explain_push_devices(request jsonb, "analyze" boolean DEFAULT false) RETURNS SETOF text
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp;
+COMMENT ON FUNCTION push_actions.explain_push_devices(jsonb, boolean) IS
+	'the EXPLAIN (or EXPLAIN ANALYZE) of the query a list_push_devices request compiles to';
+
+-- The listing's columns for BI tools: plain SQL types, times as timestamptz.
+CREATE VIEW push_actions.push_devices AS
+SELECT a.app_id, a.action_id, a.campaign_id, a.push_id, a.create_time, a.device_id, a.profile_id,
+       a.device_token, a.platform, a.channel, a.status::text AS status, a.attempts,
+       CASE WHEN a.status OPERATOR(push_actions.=) ANY ('{failed,bounced}'::push_actions.push_status[]) THEN 1 ELSE 0 END AS error,
+       a.error_message, p.payload ->> 'message' AS message, a.updated_at AS update_time
+FROM push_actions.actions a
+LEFT JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id;
+COMMENT ON VIEW push_actions.push_devices IS
+	'the list_push_devices columns plus app_id, for BI tools';

@@ -1,0 +1,276 @@
+/*
+ * listing_api.c
+ *	  list_push_devices(jsonb) and explain_push_devices(jsonb): authenticate,
+ *	  run the compiled query through SPI, and build the answer in one pass.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+
+#include "listing.h"
+#include "push_status.h"
+
+#define UNIX_EPOCH_IN_PG	INT64CONST(946684800)
+
+static void
+push_key(JsonbParseState **st, const char *key)
+{
+	JsonbValue	k;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	pushJsonbValue(st, WJB_KEY, &k);
+}
+
+static void
+push_int(JsonbParseState **st, JsonbIteratorToken tok, int64 value)
+{
+	JsonbValue	v;
+
+	v.type = jbvNumeric;
+	v.val.numeric = int64_to_numeric(value);
+	pushJsonbValue(st, tok, &v);
+}
+
+static void
+push_string(JsonbParseState **st, JsonbIteratorToken tok, const char *s, int len)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) s;
+	v.val.string.len = len;
+	pushJsonbValue(st, tok, &v);
+}
+
+static void
+push_bool(JsonbParseState **st, JsonbIteratorToken tok, bool b)
+{
+	JsonbValue	v;
+
+	v.type = jbvBool;
+	v.val.boolean = b;
+	pushJsonbValue(st, tok, &v);
+}
+
+static void
+push_null(JsonbParseState **st, JsonbIteratorToken tok)
+{
+	JsonbValue	v;
+
+	v.type = jbvNull;
+	pushJsonbValue(st, tok, &v);
+}
+
+/* {"code":N,"success":false,"message":"..."} */
+static Jsonb *
+error_answer(int code, const char *message)
+{
+	JsonbParseState *st = NULL;
+
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	push_key(&st, "code");
+	push_int(&st, WJB_VALUE, code);
+	push_key(&st, "success");
+	push_bool(&st, WJB_VALUE, false);
+	push_key(&st, "message");
+	push_string(&st, WJB_VALUE, message, strlen(message));
+	return JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
+}
+
+/* The app a token belongs to, compared through its hash; false when none. */
+static bool
+lookup_app(const char *token, int64 *app_id)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(token)};
+	bool		isnull;
+
+	if (SPI_execute_with_args("SELECT app_id FROM push_actions.apps"
+							  " WHERE token_hash = sha256(convert_to($1, 'UTF8'))",
+							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not look up the app token");
+	if (SPI_processed == 0)
+		return false;
+	*app_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	return true;
+}
+
+/* Unix seconds, rounded down, of a finite timestamptz. */
+static int64
+unix_seconds(TimestampTz t)
+{
+	int64		secs = t / USECS_PER_SEC;
+
+	if (t % USECS_PER_SEC < 0)
+		secs--;
+	return secs + UNIX_EPOCH_IN_PG;
+}
+
+static void
+push_column(JsonbParseState **st, const ListColumn *col, Datum d, Oid type)
+{
+	switch (col->kind)
+	{
+		case COL_INT:
+			push_int(st, WJB_VALUE, type == INT2OID ? DatumGetInt16(d) :
+					 type == INT4OID ? DatumGetInt32(d) : DatumGetInt64(d));
+			break;
+		case COL_TEXT:
+			{
+				text	   *t = DatumGetTextPP(d);
+
+				push_string(st, WJB_VALUE, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+				break;
+			}
+		case COL_TIME:
+			if (TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(d)))
+				push_null(st, WJB_VALUE);
+			else
+				push_int(st, WJB_VALUE, unix_seconds(DatumGetTimestampTz(d)));
+			break;
+		case COL_STATUS:
+			{
+				PushStatus	s = DatumGetPushStatus(d);
+
+				if (!push_status_is_valid(s))
+					elog(ERROR, "invalid push_status value %d", (int) s);
+				push_string(st, WJB_VALUE, push_status_names[s], strlen(push_status_names[s]));
+				break;
+			}
+		case COL_ERROR:
+			push_int(st, WJB_VALUE, DatumGetBool(d) ? 1 : 0);
+			break;
+	}
+}
+
+/* {"code":200,"success":true,"data":[{...}, ...]} from the SPI result. */
+static Jsonb *
+rows_answer(const ListRequest *req)
+{
+	JsonbParseState *st = NULL;
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	push_key(&st, "code");
+	push_int(&st, WJB_VALUE, 200);
+	push_key(&st, "success");
+	push_bool(&st, WJB_VALUE, true);
+	push_key(&st, "data");
+	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[r];
+
+		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+		for (int i = 0; i < req->nselect; i++)
+		{
+			bool		isnull;
+			Datum		d = SPI_getbinval(tuple, desc, i + 1, &isnull);
+
+			push_key(&st, req->select[i]->name);
+			if (isnull)
+				push_null(&st, WJB_VALUE);
+			else
+				push_column(&st, req->select[i], d, TupleDescAttr(desc, i)->atttypid);
+		}
+		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+	return JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * Validates and authenticates a request and compiles its query.  Returns
+ * NULL on success, else the error answer.  Must run inside SPI.
+ */
+static Jsonb *
+prepare_request(Jsonb *request, ListRequest *req, ListQuery *query)
+{
+	ListError	err;
+	bool		valid = listing_parse_request(request, req, &err);
+	int64		app_id;
+
+	if (!valid && (err.code == 401 || req->apptoken == NULL))
+		return error_answer(err.code, err.message);
+	if (!lookup_app(req->apptoken, &app_id))
+		return error_answer(401, "invalid apptoken");
+	if (!valid)
+		return error_answer(err.code, err.message);
+	listing_build_query(req, app_id, query);
+	return NULL;
+}
+
+PG_FUNCTION_INFO_V1(list_push_devices);
+Datum
+list_push_devices(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *request = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
+	ListRequest req;
+	ListQuery	query;
+	Jsonb	   *answer;
+	Datum		result;
+
+	SPI_connect();
+	answer = prepare_request(request, &req, &query);
+	if (answer == NULL)
+	{
+		if (SPI_execute_with_args(query.sql.data, query.nparams, query.types, query.values,
+								  NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "push-devices query failed");
+		answer = rows_answer(&req);
+	}
+	result = SPI_datumTransfer(JsonbPGetDatum(answer), false, -1);
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}
+
+PG_FUNCTION_INFO_V1(explain_push_devices);
+Datum
+explain_push_devices(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Jsonb	   *request = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
+	bool		analyze = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
+	ListRequest req;
+	ListQuery	query;
+	Jsonb	   *answer;
+	char	   *explain;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	SPI_connect();
+	answer = prepare_request(request, &req, &query);
+	if (answer != NULL)
+	{
+		JsonbValue *msg = getKeyJsonValueFromContainer(&answer->root, "message", 7, NULL);
+		JsonbValue *code = getKeyJsonValueFromContainer(&answer->root, "code", 4, NULL);
+		bool		unauthorized = DatumGetInt32(DirectFunctionCall1(numeric_int4,
+																	 NumericGetDatum(code->val.numeric))) == 401;
+
+		ereport(ERROR,
+				(errcode(unauthorized ? ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION
+						 : ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%.*s", msg->val.string.len, msg->val.string.val),
+				 errhint("list_push_devices() answers this request with code %s.", unauthorized ? "401" : "400")));
+	}
+	explain = psprintf("EXPLAIN (%s) %s", analyze ? "ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF" : "COSTS OFF",
+					   query.sql.data);
+	if (SPI_execute_with_args(explain, query.nparams, query.types, query.values, NULL, false, 0) < 0)
+		elog(ERROR, "EXPLAIN of the push-devices query failed");
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull = false;
+		Datum		line = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &line, &isnull);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}

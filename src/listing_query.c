@@ -1,0 +1,229 @@
+/*
+ * listing_query.c
+ *	  Compiles a validated ListRequest into one parameterised query over the
+ *	  app's actions.  Identifiers and operators come only from fixed tables;
+ *	  every user value becomes a bound parameter.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/regproc.h"
+
+#include "listing.h"
+#include "push_status.h"
+
+static const char *const sql_operators[] = {
+	[OP_EQ] = "=", [OP_NE] = "<>", [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">="
+};
+
+/* The same predicate as the partial index actions_failed_idx: keep them equal. */
+#define ERROR_PREDICATE "a.status IN ('failed', 'bounced')"
+
+Oid
+listing_status_type(void)
+{
+	return DatumGetObjectId(DirectFunctionCall1(regtypein, CStringGetDatum("push_actions.push_status")));
+}
+
+static Oid
+kind_type(ColumnKind kind, Oid status_type)
+{
+	switch (kind)
+	{
+		case COL_INT:
+			return INT8OID;
+		case COL_TEXT:
+			return TEXTOID;
+		case COL_TIME:
+			return TIMESTAMPTZOID;
+		case COL_STATUS:
+			return status_type;
+		case COL_ERROR:
+			break;
+	}
+	elog(ERROR, "column kind %d has no parameter type", (int) kind);
+	return InvalidOid;
+}
+
+/* Adds a parameter and returns its number ($n). */
+static int
+add_param(ListQuery *q, Oid type, Datum value)
+{
+	q->types[q->nparams] = type;
+	q->values[q->nparams] = value;
+	return ++q->nparams;
+}
+
+static Datum
+make_array(const Condition *c, Oid elemtype)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	return PointerGetDatum(construct_array(c->values, c->nvalues, elemtype, typlen, typbyval, typalign));
+}
+
+/* Whether an "error" value (0 or 1) satisfies the condition. */
+static bool
+error_matches(const Condition *c, int v)
+{
+	int			x = c->nvalues > 0 ? DatumGetBool(c->values[0]) : 0;
+
+	switch (c->op)
+	{
+		case OP_EQ:
+			return v == x;
+		case OP_NE:
+			return v != x;
+		case OP_LT:
+			return v < x;
+		case OP_LE:
+			return v <= x;
+		case OP_GT:
+			return v > x;
+		case OP_GE:
+			return v >= x;
+		case OP_BETWEEN:
+			return v >= x && v <= (int) DatumGetBool(c->values[1]);
+		case OP_IN:
+		case OP_NOT_IN:
+			{
+				bool		found = false;
+
+				for (int i = 0; i < c->nvalues; i++)
+					if ((int) DatumGetBool(c->values[i]) == v)
+						found = true;
+				return c->op == OP_IN ? found : !found;
+			}
+		case OP_IS_NULL:
+			return false;
+		case OP_IS_NOT_NULL:
+			return true;
+		case OP_LIKE:
+			break;
+	}
+	return false;
+}
+
+/*
+ * "error" is derived from status, so a condition on it becomes a fixed
+ * predicate on status: the one the partial index of failed actions carries.
+ */
+static void
+append_error_condition(StringInfo sql, const Condition *c)
+{
+	bool		zero = error_matches(c, 0);
+	bool		one = error_matches(c, 1);
+
+	if (one && zero)
+		appendStringInfoString(sql, "true");
+	else if (one)
+		appendStringInfoString(sql, ERROR_PREDICATE);
+	else if (zero)
+		appendStringInfoString(sql, "NOT (" ERROR_PREDICATE ")");
+	else
+		appendStringInfoString(sql, "false");
+}
+
+static void
+append_condition(ListQuery *q, const Condition *c, Oid status_type)
+{
+	StringInfo	sql = &q->sql;
+	const char *expr = c->column->expr;
+	Oid			type;
+
+	if (c->column->kind == COL_ERROR)
+	{
+		append_error_condition(sql, c);
+		return;
+	}
+	switch (c->op)
+	{
+		case OP_IS_NULL:
+			appendStringInfo(sql, "%s IS NULL", expr);
+			return;
+		case OP_IS_NOT_NULL:
+			appendStringInfo(sql, "%s IS NOT NULL", expr);
+			return;
+		default:
+			break;
+	}
+	type = kind_type(c->column->kind, status_type);
+	switch (c->op)
+	{
+		case OP_IN:
+			appendStringInfo(sql, "%s = ANY ($%d)", expr, add_param(q, get_array_type(type), make_array(c, type)));
+			break;
+		case OP_NOT_IN:
+			appendStringInfo(sql, "%s <> ALL ($%d)", expr, add_param(q, get_array_type(type), make_array(c, type)));
+			break;
+		case OP_BETWEEN:
+			{
+				int			low = add_param(q, type, c->values[0]);
+				int			high = add_param(q, type, c->values[1]);
+
+				appendStringInfo(sql, "%s BETWEEN $%d AND $%d", expr, low, high);
+				break;
+			}
+		case OP_LIKE:
+			appendStringInfo(sql, "%s LIKE $%d", expr, add_param(q, type, c->values[0]));
+			break;
+		default:
+			appendStringInfo(sql, "%s %s $%d", expr, sql_operators[c->op], add_param(q, type, c->values[0]));
+			break;
+	}
+}
+
+void
+listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
+{
+	Oid			status_type = listing_status_type();
+	bool		needs_push = false;
+	bool		ordered_by_id = false;
+	int			maxparams = 3 + 2 * req->nconds;
+
+	for (int i = 0; i < req->nselect; i++)
+		needs_push |= req->select[i]->needs_push;
+	for (int i = 0; i < req->nconds; i++)
+		needs_push |= req->conds[i].column->needs_push;
+	for (int i = 0; i < req->norder; i++)
+		needs_push |= req->order[i].column->needs_push;
+
+	initStringInfo(&q->sql);
+	q->nparams = 0;
+	q->types = palloc(sizeof(Oid) * maxparams);
+	q->values = palloc(sizeof(Datum) * maxparams);
+
+	appendStringInfoString(&q->sql, "SELECT ");
+	for (int i = 0; i < req->nselect; i++)
+		appendStringInfo(&q->sql, "%s%s", i > 0 ? ", " : "", req->select[i]->expr);
+	appendStringInfoString(&q->sql, " FROM push_actions.actions a");
+	if (needs_push)
+		appendStringInfoString(&q->sql,
+							   " LEFT JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id");
+	appendStringInfo(&q->sql, " WHERE a.app_id = $%d", add_param(q, INT8OID, Int64GetDatum(app_id)));
+	for (int i = 0; i < req->nconds; i++)
+	{
+		appendStringInfoString(&q->sql, " AND ");
+		append_condition(q, &req->conds[i], status_type);
+	}
+
+	/* action_id breaks ties, so pages never overlap or skip rows */
+	appendStringInfoString(&q->sql, " ORDER BY ");
+	for (int i = 0; i < req->norder; i++)
+	{
+		appendStringInfo(&q->sql, "%s%s%s", i > 0 ? ", " : "", req->order[i].column->expr,
+						 req->order[i].desc ? " DESC" : "");
+		ordered_by_id |= strcmp(req->order[i].column->name, "action_id") == 0;
+	}
+	if (!ordered_by_id)
+		appendStringInfo(&q->sql, "%sa.action_id DESC", req->norder > 0 ? ", " : "");
+
+	appendStringInfo(&q->sql, " LIMIT $%d", add_param(q, INT8OID, Int64GetDatum(req->limit)));
+	appendStringInfo(&q->sql, " OFFSET $%d", add_param(q, INT8OID, Int64GetDatum(req->offset)));
+}
