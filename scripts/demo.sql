@@ -7,12 +7,12 @@ SELECT action_id, campaign_id, extract(epoch FROM create_time)::bigint AS create
 FROM actions WHERE app_id = 1 AND campaign_id = 245624 AND status IN ('failed', 'bounced')
 ORDER BY action_id DESC;
 
-\echo '== the write API: a new push to three devices of app 1'
+\echo '== the write API: a new push of campaign 777 to three devices of app 1'
 SELECT create_push(1, '{"message":"Hello World!"}',
 	'[{"device_id":17186391,"token":"fe8f7b2c102e883e5b41d2","platform":"android","profile_id":"p-17186391"},
 	  {"device_id":17186392,"token":"aa11bb22cc33dd44ee55ff","platform":"ios","profile_id":"p-17186392"},
 	  {"device_id":7039393,"token":"c1d2e3f4a5b6c7d8e9f0a1","platform":"android","profile_id":"p-7039393"}]',
-	245624) AS push_id \gset
+	777) AS push_id \gset
 SELECT :'push_id' AS push_id;
 SELECT min(action_id) AS a1, min(action_id) + 1 AS a2, min(action_id) + 2 AS a3
 FROM actions WHERE push_id = :'push_id' \gset
@@ -42,3 +42,14 @@ ORDER BY first_attempt_at DESC;
 \echo '== campaign 777: one push to people with several devices, rolled up per person'
 SELECT profile_id, device_id, devices, status, summary
 FROM message_status WHERE push_id = 'a0000000000000000000000a' ORDER BY profile_id, device_id;
+
+\echo '== list_push_devices: the seed request (seeds/001), exactly as a backend sends it'
+\set seed_request '{"apptoken": "YOUR_APPTOKEN", "condition": [["campaign_id", "=", 245624], ["error", "=", 1]], "limit": 50, "offset": 0, "select": ["campaign_id", "action_id", "create_time", "device_id", "error_message"]}'
+\echo :seed_request
+SELECT jsonb_pretty(list_push_devices(:'seed_request')) AS answer;
+\echo '== the plan it compiles to (explain_push_devices)'
+SELECT * FROM explain_push_devices(:'seed_request');
+\echo '== a bad request and a bad token'
+SELECT list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id","=",245624],["errorr","=",1]]}') AS answer
+UNION ALL
+SELECT list_push_devices('{"apptoken":"WRONG","condition":[]}');
