@@ -735,3 +735,168 @@ FROM push_actions.actions a
 LEFT JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id;
 COMMENT ON VIEW push_actions.push_devices IS
 	'the list_push_devices columns plus app_id, for BI tools';
+
+-- ===========================================================================
+-- Per-push pending devices (Pushy GET /pushes/{id}), deletion and retention
+-- ===========================================================================
+
+-- actions still unfinished, for purge's "all final" test
+CREATE INDEX actions_unfinished_idx ON push_actions.actions (app_id, push_id)
+	WHERE status IN ('scheduled', 'attempted');
+
+-- The error object of the Pushy API: {"code": ..., "error": ...}.
+CREATE FUNCTION push_actions.push_error(code text) RETURNS jsonb
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+SELECT jsonb_build_object('code', code, 'error', CASE code
+	WHEN 'INVALID_PUSH_ID' THEN 'The push notification ID provided is invalid.'
+	WHEN 'PUSH_SCHEDULED' THEN 'The push notification is scheduled for future delivery, please try again after the scheduled delivery time elapses.'
+	WHEN 'INVALID_API_KEY' THEN 'The secret API key provided is invalid.'
+END)
+$$;
+
+-- The app's push a key may see, or NULL with the error to answer.  Unknown,
+-- malformed, purged, deleted and other apps' ids all look the same.
+CREATE FUNCTION push_actions.find_push(push_id text, api_key text, OUT push push_actions.pushes, OUT error jsonb)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	app bigint := push_actions.app_for_token(api_key);
+BEGIN
+	IF app IS NULL THEN
+		error := push_actions.push_error('INVALID_API_KEY');
+		RETURN;
+	END IF;
+	IF push_id IS NOT NULL AND push_id ~ '^[0-9a-f]{24}$' THEN
+		SELECT * INTO push FROM push_actions.pushes p WHERE p.app_id = app AND p.push_id = find_push.push_id;
+	END IF;
+	IF push.push_id IS NULL THEN
+		error := push_actions.push_error('INVALID_PUSH_ID');
+	END IF;
+END
+$$;
+
+CREATE FUNCTION push_actions.push_info(push_id text, api_key text, as_of timestamptz DEFAULT now())
+	RETURNS jsonb
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	hit		record := push_actions.find_push(push_id, api_key);
+	p		push_actions.pushes := hit.push;
+	tokens	jsonb := '[]';
+	n		bigint := 0;
+BEGIN
+	IF hit.error IS NOT NULL THEN
+		RETURN hit.error;
+	END IF;
+	IF p.send_at > coalesce(as_of, now()) THEN
+		RETURN push_actions.push_error('PUSH_SCHEDULED');
+	END IF;
+	-- once expired, nothing is pending any more, whether or not purge() ran
+	IF p.expires_at > coalesce(as_of, now()) THEN
+		SELECT coalesce(jsonb_agg(t.device_token ORDER BY t.action_id), '[]') INTO tokens FROM (
+			SELECT a.device_token, a.action_id FROM push_actions.actions a
+			WHERE a.app_id = p.app_id AND a.push_id = p.push_id
+			  AND a.status IN ('attempted', 'sent') AND a.platform IN ('android', 'electron')
+			  AND a.device_token IS NOT NULL
+			ORDER BY a.action_id LIMIT 1000) t;
+		SELECT count(*) INTO n FROM push_actions.actions a
+		WHERE a.app_id = p.app_id AND a.push_id = p.push_id
+		  AND a.status IN ('attempted', 'sent') AND a.platform IN ('android', 'electron')
+		  AND a.device_token IS NOT NULL;
+	END IF;
+	RETURN jsonb_build_object('push', jsonb_build_object(
+		'date', extract(epoch FROM date_trunc('second', p.created_at))::bigint,
+		'payload', p.payload,
+		'expiration', extract(epoch FROM date_trunc('second', p.expires_at))::bigint,
+		'pending_devices', tokens,
+		'pending_count', n));
+END
+$$;
+COMMENT ON FUNCTION push_actions.push_info(text, text, timestamptz) IS
+	'Pushy GET /pushes/{id}: date, payload, expiration, up to 1,000 pending Android/Electron tokens (oldest first) and their full count';
+
+-- Devices pushes are still pending on: Android and Electron actions attempted
+-- or sent, of pushes neither scheduled ahead nor expired.
+CREATE VIEW push_actions.push_pending_devices AS
+SELECT a.app_id, a.push_id, a.device_token, a.platform, a.status::text AS status, a.attempts, a.create_time
+FROM push_actions.actions a
+JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id
+WHERE a.status OPERATOR(push_actions.=) ANY ('{attempted,sent}'::push_actions.push_status[])
+  AND a.platform IN ('android', 'electron') AND a.device_token IS NOT NULL
+  AND p.expires_at > now() AND (p.send_at IS NULL OR p.send_at <= now());
+COMMENT ON VIEW push_actions.push_pending_devices IS
+	'Android/Electron devices a live push has been attempted or sent to and not yet delivered';
+
+CREATE FUNCTION push_actions.delete_push(push_id text, api_key text)
+	RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	hit		record := push_actions.find_push(push_id, api_key);
+BEGIN
+	IF hit.error IS NOT NULL THEN
+		RETURN hit.error;
+	END IF;
+	-- the row lock makes a concurrent delete or purge wait, then find nothing
+	PERFORM 1 FROM push_actions.pushes p
+	WHERE p.app_id = (hit.push).app_id AND p.push_id = (hit.push).push_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN push_actions.push_error('INVALID_PUSH_ID');
+	END IF;
+	PERFORM push_actions.fold_and_delete(ARRAY[(hit.push).app_id], ARRAY[(hit.push).push_id], '{}');
+	RETURN '{"success": true}'::jsonb;
+END
+$$;
+COMMENT ON FUNCTION push_actions.delete_push(text, text) IS
+	'deletes a push and its actions, after folding them into daily_rollups';
+
+CREATE FUNCTION push_actions.purge(now timestamptz DEFAULT now(), batch integer DEFAULT 10000)
+	RETURNS bigint
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	app_ids		bigint[];
+	push_ids	text[];
+BEGIN
+	IF now IS NULL THEN
+		RAISE EXCEPTION 'now must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF batch IS NULL OR batch < 1 THEN
+		RAISE EXCEPTION 'batch must be a positive number of pushes' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- Expired, or every action final for 2 days.  SKIP LOCKED: concurrent purges
+	-- take different pushes; a push being written to waits for the next run.
+	SELECT array_agg(c.app_id), array_agg(c.push_id) INTO app_ids, push_ids FROM (
+		SELECT p.app_id, p.push_id FROM push_actions.pushes p
+		WHERE p.expires_at <= purge.now
+		   OR (p.created_at <= purge.now - interval '2 days'
+		       AND NOT EXISTS (SELECT 1 FROM push_actions.actions a
+		                       WHERE a.app_id = p.app_id AND a.push_id = p.push_id
+		                         AND a.status IN ('scheduled', 'attempted'))
+		       AND NOT EXISTS (SELECT 1 FROM push_actions.actions a
+		                       WHERE a.app_id = p.app_id AND a.push_id = p.push_id
+		                         AND a.updated_at > purge.now - interval '2 days'))
+		ORDER BY p.expires_at
+		LIMIT batch
+		FOR UPDATE OF p SKIP LOCKED) c;
+	IF app_ids IS NULL THEN
+		RETURN 0;
+	END IF;
+	-- what never finished before expiry is counted as expired
+	UPDATE push_actions.actions a SET status = 'expired', updated_at = purge.now
+	FROM unnest(app_ids, push_ids) AS k(app_id, push_id), push_actions.pushes p
+	WHERE a.app_id = k.app_id AND a.push_id = k.push_id
+	  AND p.app_id = k.app_id AND p.push_id = k.push_id AND p.expires_at <= purge.now
+	  AND a.status IN ('scheduled', 'attempted');
+	PERFORM push_actions.fold_and_delete(app_ids, push_ids, '{}');
+	RETURN cardinality(push_ids);
+END
+$$;
+COMMENT ON FUNCTION push_actions.purge(timestamptz, integer) IS
+	'deletes up to batch pushes that expired or whose actions were all final for 2 days, folding them into daily_rollups first; returns the pushes removed';
