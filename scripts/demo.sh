@@ -12,6 +12,7 @@ q -d demo -c "ALTER DATABASE demo SET search_path = public, push_actions"
 q -d demo -c "CREATE EXTENSION push_actions"
 q -d demo -f test/data/seed_245624.sql >/dev/null
 q -d demo -f test/data/multi_device.sql >/dev/null
+q -d demo -f test/data/seed_pushy.sql >/dev/null
 echo "== sample loaded: the seed's campaign 245624 (app 1, token YOUR_APPTOKEN), campaign 777 (people with several devices), another app"
 echo
 $PG_BIN/psql -X -d demo -v ON_ERROR_STOP=1 -f scripts/demo.sql

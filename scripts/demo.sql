@@ -53,3 +53,28 @@ SELECT * FROM explain_push_devices(:'seed_request');
 SELECT list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id","=",245624],["errorr","=",1]]}') AS answer
 UNION ALL
 SELECT list_push_devices('{"apptoken":"WRONG","condition":[]}');
+
+\echo '== push_info: the Pushy sample push (seeds/003), as of 2016-05-24, before it expired'
+SELECT jsonb_pretty(push_info('5ea9b214b47cad768a35f13a', 'SECRET_API_KEY', '2016-05-24 00:00+00')) AS answer;
+\echo '== a new push to two Android devices, an Electron, an iOS and a web device of the Pushy app'
+SELECT create_push(3, '{"message":"Hello again!"}', '[
+	{"device_id":21,"token":"fe8f7b2c102e883e5b41d2","platform":"android"},
+	{"device_id":22,"token":"0a1b2c3d4e5f60718293a4","platform":"android"},
+	{"device_id":23,"token":"e1ec7205d0e15a7e0a1b2c","platform":"electron"},
+	{"device_id":24,"token":"ios-0001","platform":"ios"},
+	{"device_id":25,"token":"web-0001","platform":"web"}]') AS pushy_id \gset
+SELECT record_attempt(action_id, true) AS sent FROM actions WHERE push_id = :'pushy_id' ORDER BY action_id;
+\echo '-- before deliveries'
+SELECT (push_info(:'pushy_id', 'SECRET_API_KEY') -> 'push') - 'date' - 'expiration' AS push;
+SELECT record_event(action_id, 'delivered') AS delivered FROM actions
+WHERE push_id = :'pushy_id' AND device_id IN (21, 23) ORDER BY action_id;
+\echo '-- after two deliveries (iOS and web never report delivery, so they are never pending)'
+SELECT (push_info(:'pushy_id', 'SECRET_API_KEY') -> 'push') - 'date' - 'expiration' AS push;
+SELECT push_id, device_token, platform, status FROM push_pending_devices WHERE app_id = 3;
+\echo '== error answers: another app''s key, a malformed id, a bad key'
+SELECT push_info(:'pushy_id', 'YOUR_APPTOKEN') AS answer
+UNION ALL SELECT push_info('not-a-push-id', 'SECRET_API_KEY')
+UNION ALL SELECT push_info(:'pushy_id', 'WRONG_KEY');
+\echo '== delete_push, then purge (the sample push expired in 2016)'
+SELECT delete_push(:'pushy_id', 'SECRET_API_KEY') AS deleted, purge() AS purged_pushes;
+SELECT day, platform, summary FROM daily_rollups WHERE app_id = 3 ORDER BY day, platform;
