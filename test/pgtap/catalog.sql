@@ -68,6 +68,8 @@ INSERT INTO declared VALUES
 ('push_actions.refuse_transition(bigint,push_actions.push_status,push_actions.push_status,text)', 'f', 'i', 's', false),
 ('push_actions.retry(bigint)', 'f', 'v', 'u', false),
 ('push_actions.rollup_status(push_actions.push_status)', 'a', 'i', 's', false),
+('push_actions.rollup_mask_add(integer,push_actions.push_status)', 'f', 'i', 's', true),
+('push_actions.rollup_mask_status(integer)', 'f', 'i', 's', true),
 ('push_actions.status(push_actions.delivery_summary)', 'f', 'i', 's', true),
 ('push_actions.status_count(push_actions.delivery_summary,push_actions.push_status)', 'f', 'i', 's', true),
 ('push_actions.to_jsonb(push_actions.delivery_summary)', 'f', 'i', 's', true),

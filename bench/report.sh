@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Prints the benchmark table from the measurements file and writes it as JSON.
+# Usage: bench/report.sh bench/results/latest.tsv SCALE
+set -euo pipefail
+tsv=$1
+scale=$2
+json=$(dirname "$tsv")/latest.json
+
+v() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$tsv"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0 || a == "" || b == "") print "n/a"; else printf "%.2f", a / b }'; }
+check() { awk -v x="$1" -v op="$2" -v t="$3" 'BEGIN { if (x == "n/a" || x == "") { print "?"; exit }
+	ok = (op == "<=") ? (x <= t) : (op == ">=") ? (x >= t) : (op == "<") ? (x < t) : (x > t); print ok ? "met" : "MISSED" }'; }
+
+rows=()
+row() { rows+=("$1|$2|$3|$4"); }	# what | achieved | target | verdict
+
+floor=$(v "1. count(*) per campaign (scan floor)")
+ours1=$(v "1. delivery_summary(status, attempts) per campaign")
+plain1=$(v "1. plain SQL: 9 count FILTER + sum per campaign")
+r=$(ratio "$ours1" "$floor"); row "1. delivery_summary per campaign vs count(*) floor ($ours1 vs $floor ms)" "${r}x" "<= 1.3x" "$(check "$r" "<=" 1.3)"
+r=$(ratio "$plain1" "$ours1"); row "1. speed-up over 9 x count FILTER + sum ($plain1 ms)" "${r}x" ">= 1.5x" "$(check "$r" ">=" 1.5)"
+ours2=$(v "2. rollup_status per message")
+plain2=$(v "2. plain SQL: CASE over bool_or per message")
+r=$(ratio "$plain2" "$ours2"); row "2. rollup_status per message vs CASE over bool_or ($ours2 vs $plain2 ms; same result: $(v "2. rollup_status agrees with plain SQL"))" "${r}x" ">= 2x" "$(check "$r" ">=" 2)"
+r=$(ratio "$ours1" "$(v "3. delivery_summary per campaign, 2 workers")"); row "3. speed-up with 2 workers: delivery_summary per campaign" "${r}x" ">= 1.7x" "$(check "$r" ">=" 1.7)"
+r=$(ratio "$ours2" "$(v "3. rollup_status per message, 2 workers")"); row "3. speed-up with 2 workers: rollup_status per message" "${r}x" ">= 1.7x" "$(check "$r" ">=" 1.7)"
+for shape in "seed request" "4 conditions" "offset 10000"; do
+	o=$(v "4. list_push_devices, $shape"); h=$(v "4. hand-written SQL, $shape")
+	r=$(ratio "$o" "$h")
+	row "4. list_push_devices, $shape: median $o ms (p99 $(v "4. list_push_devices, $shape p99")) vs SQL $h ms (p99 $(v "4. hand-written SQL, $shape p99"))" "${r}x" "<= 1.2x, < 2 ms" "$(check "$r" "<=" 1.2)/$(check "$o" "<" 2)"
+done
+o=$(v "5. push_info, big push")
+row "5. push_info, push to $(v "5. big push: devices") devices ($(v "5. big push: pending") pending): median (p99 $(v "5. push_info, big push p99") ms); SQL $(v "5. hand-written SQL, big push") ms" "$o ms" "< 5 ms" "$(check "$o" "<" 5)"
+o=$(v "5. push_info, typical push")
+row "5. push_info, typical push: median (p99 $(v "5. push_info, typical push p99") ms); SQL $(v "5. hand-written SQL, typical push") ms" "$o ms" "" ""
+o=$(v "6. COPY into actions (indexes and foreign keys on)"); row "6. COPY into actions, indexes and foreign keys on" "$o rows/s" ">= 300000" "$(check "$o" ">=" 300000)"
+o=$(v "6. record_attempt, 2 clients"); row "6. record_attempt, pgbench, 2 clients" "$o tx/s" ">= 5000" "$(check "$o" ">=" 5000)"
+row "6. purge of expired pushes (batch 20000)" "$(v "6. purge (expired pushes, batch of 20000 pushes)") rows/s" "" ""
+row "load: INSERT ... SELECT generation of $(v "load: actions") actions, $(v "load: pushes") pushes" "$(v "load: INSERT ... SELECT generation") rows/s" "" ""
+row "7. peak RSS of the backend, delivery_summary per campaign (outside shared buffers)" "$(v "7. peak RSS, delivery_summary per campaign") MB ($(v "7. peak RSS, delivery_summary per campaign private") MB)" "" ""
+row "7. peak RSS of the backend, rollup_status per message (outside shared buffers)" "$(v "7. peak RSS, rollup_status per message") MB ($(v "7. peak RSS, rollup_status per message private") MB)" "" ""
+row "7. size of a delivery_summary value" "$(v "7. size of delivery_summary") bytes" "" ""
+
+echo
+echo "push_actions benchmark: SCALE=$scale, $(nproc) cores, PostgreSQL $(pg_config --version | awk '{print $2}'), median of ${RUNS:-5} runs after a warm-up"
+echo
+echo "| measurement | achieved | target | |"
+echo "|---|---|---|---|"
+for r in "${rows[@]}"; do
+	IFS='|' read -r what got target verdict <<<"$r"
+	echo "| $what | $got | $target | $verdict |"
+done
+
+{
+	echo "{\"scale\": $scale, \"cores\": $(nproc), \"measurements\": ["
+	awk -F'\t' 'BEGIN { first = 1 } {
+		gsub(/"/, "\\\"", $1)
+		val = ($2 ~ /^-?[0-9.]+$/) ? $2 : "\"" $2 "\""
+		printf "%s  {\"name\": \"%s\", \"value\": %s, \"unit\": \"%s\"%s%s}", first ? "" : ",\n", $1, val, $3,
+			($4 != "") ? ", \"min\": " $4 : "", ($5 != "") ? ", \"max\": " $5 : ""
+		first = 0 } END { print "" }' "$tsv"
+	echo "]}"
+} >"$json"
+echo
+echo "(also written to $json)"

@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# make bench: a throwaway cluster, SCALE actions (default 10 million), and one
+# table of measurements taken side by side in this run: the extension against
+# the plain-SQL way of getting the same answer.  Also bench/results/latest.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+SCALE=${SCALE:-10000000}
+RUNS=${RUNS:-5}			# timed runs per query, after one warm-up
+CALLS=${CALLS:-1000}	# calls per latency measurement
+RESULTS=bench/results
+mkdir -p "$RESULTS"
+TSV=$RESULTS/latest.tsv
+: >"$TSV"
+PLANS=$RESULTS/plans.txt
+: >"$PLANS"
+
+EXTRA_SERVER_OPTS="-c shared_buffers=4GB -c work_mem=256MB -c maintenance_work_mem=1GB -c max_wal_size=16GB \
+ -c checkpoint_timeout=1h -c synchronous_commit=off -c autovacuum=off -c max_parallel_workers=4"
+ensure_deps
+build_install
+cluster_start
+export PGDATABASE=bench PGOPTIONS="-c search_path=public,push_actions"
+q -d postgres -c "CREATE DATABASE bench"
+q -c "CREATE EXTENSION push_actions"
+WORK=$CLUSTER_DIR/bench
+mkdir -p "$WORK"
+chmod 777 "$WORK"
+
+# record KEY VALUE UNIT [MIN MAX]: one measured figure
+record() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" "${5:-}" >>"$TSV"; }
+value() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$TSV"; }
+same_json() { echo "SELECT :'a'::jsonb = :'b'::jsonb" | q -At -v a="$1" -v b="$2"; }
+median_min_max() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) { print "NaN NaN NaN"; exit } print a[int((NR + 1) / 2)], a[1], a[NR] }'; }
+
+# time_sql KEY WORKERS SQL: median/min/max ms of RUNS runs after a warm-up
+time_sql() {
+	local key=$1 workers=$2 sql=$3 stats
+	stats=$({ echo "SET max_parallel_workers_per_gather = $workers;"; echo '\timing on'; echo '\o /dev/null'
+	          for _ in $(seq 0 "$RUNS"); do echo "$sql;"; done; } |
+	        q 2>&1 | awk '/^Time:/ { print $2 }' | tail -n +2 | median_min_max)
+	set -- $stats
+	record "$key" "$1" ms "$2" "$3"
+	{ echo "== $key (workers=$workers)"; q -c "SET max_parallel_workers_per_gather = $workers" -c "EXPLAIN (COSTS OFF) $sql"; } >>"$PLANS"
+	echo "   $key: median $1 ms (min $2, max $3)"
+}
+
+# latency KEY SCRIPT: median and p99 in ms over CALLS calls of a pgbench script
+latency() {
+	local key=$1 script=$2 stats
+	(cd "$WORK" && rm -f pgbench_log.* && $PG_BIN/pgbench -n -M prepared -c 1 -t "$CALLS" -l -f "$script" >/dev/null 2>"$WORK/pgbench.err") \
+		|| { cat "$WORK/pgbench.err"; return 1; }
+	stats=$(awk '{ print $3 / 1000 }' "$WORK"/pgbench_log.* | sort -n |
+	        awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)], a[int(NR * 0.99)], a[1], a[NR] }')
+	set -- $stats
+	record "$key" "$1" ms "$3" "$4"
+	record "$key p99" "$2" ms
+	echo "   $key: median $1 ms, p99 $2 ms"
+}
+
+# peak_memory KEY SQL: peak resident memory (VmHWM, kB) of a fresh backend running SQL
+peak_memory() {
+	local key=$1 sql=$2 out
+	out=$({ echo "SET max_parallel_workers_per_gather = 0;"; echo "SELECT pg_backend_pid() AS pid \gset"
+	        echo '\o /dev/null'; echo "$sql;"; echo '\o'; echo '\! grep -E "VmHWM|RssShmem" /proc/:pid/status'; } | q 2>&1)
+	local hwm shm
+	hwm=$(echo "$out" | awk '/VmHWM/ { print $2 }')
+	shm=$(echo "$out" | awk '/RssShmem/ { print $2 }')
+	record "$key" "$((hwm / 1024))" MB
+	record "$key private" "$(((hwm - shm) / 1024))" MB
+	echo "   $key: peak RSS $((hwm / 1024)) MB, of which not shared buffers ~$(((hwm - shm) / 1024)) MB"
+}
+
+echo "== generating $SCALE actions"
+start=$(date +%s.%N)
+insert_ms=$(q -v scale="$SCALE" -f bench/dataset.sql | awk '/^Time:/ { t = $2 } END { print t }')
+actions=$(q -At -c "SELECT count(*) FROM actions")
+pushes=$(q -At -c "SELECT count(*) FROM pushes")
+record "load: actions" "$actions" rows
+record "load: pushes" "$pushes" rows
+record "load: INSERT ... SELECT generation" "$(awk -v n="$actions" -v t="$insert_ms" 'BEGIN { printf "%.0f", n / (t / 1000) }')" rows/s
+q -c "VACUUM ANALYZE" -c "CHECKPOINT"
+record "load: total with VACUUM ANALYZE" "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')" s
+echo "   $actions actions in $pushes pushes, table $(q -At -c "SELECT pg_size_pretty(pg_total_relation_size('actions'))") with indexes"
+
+STATUSES="scheduled attempted sent delivered opened converted failed bounced expired"
+PLAIN_COUNTS=$(for s in $STATUSES; do printf "count(*) FILTER (WHERE status = '%s'), " "$s"; done)
+PLAIN_ROLLUP="CASE WHEN bool_or(status = 'converted') THEN 'converted'
+	WHEN bool_or(status IN ('scheduled', 'attempted')) THEN CASE WHEN bool_and(status = 'scheduled') THEN 'scheduled' ELSE 'attempted' END
+	WHEN bool_or(status = 'opened') THEN 'opened' WHEN bool_or(status = 'delivered') THEN 'delivered'
+	WHEN bool_or(status = 'sent') THEN 'sent' WHEN bool_or(status = 'failed') THEN 'failed'
+	WHEN bool_or(status = 'bounced') THEN 'bounced' ELSE 'expired' END"
+
+echo "== 1. campaign summary over all actions (no parallel workers)"
+time_sql "1. count(*) per campaign (scan floor)" 0 "SELECT app_id, campaign_id, count(*) FROM actions GROUP BY 1, 2"
+time_sql "1. delivery_summary(status, attempts) per campaign" 0 "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
+time_sql "1. plain SQL: 9 count FILTER + sum per campaign" 0 "SELECT app_id, campaign_id, $PLAIN_COUNTS sum(attempts) FROM actions GROUP BY 1, 2"
+
+echo "== 2. per-message roll-up (GROUP BY push_id, profile_id; no parallel workers)"
+time_sql "2. rollup_status per message" 0 "SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
+time_sql "2. plain SQL: CASE over bool_or per message" 0 "SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
+# the two must agree, or the comparison means nothing
+same=$(q -At -c "SELECT (SELECT array_agg(r::text || count ORDER BY r::text) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r) a)
+               = (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r) b)")
+record "2. rollup_status agrees with plain SQL" "$same" bool
+echo "   results agree: $same"
+
+echo "== 3. parallel speed-up (2 workers)"
+time_sql "3. delivery_summary per campaign, 2 workers" 2 "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
+time_sql "3. rollup_status per message, 2 workers" 2 "SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
+
+echo "== 4. list_push_devices latency over $CALLS calls (pgbench, prepared)"
+big_campaign=$(q -At -c "SELECT campaign_id FROM actions WHERE app_id = 1 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+since=$(q -At -c "SELECT extract(epoch FROM now() - interval '20 days')::bigint")
+cat >"$WORK/seed_ours.sql" <<SQL
+\set c random(1001, 1100)
+SELECT push_actions.list_push_devices(('{"apptoken":"BENCH_TOKEN_1","condition":[["campaign_id","=",' || :c || '],["error","=",1]],"limit":50,"offset":0,"select":["campaign_id","action_id","create_time","device_id","error_message"]}')::jsonb);
+SQL
+cat >"$WORK/seed_sql.sql" <<SQL
+\set c random(1001, 1100)
+SELECT jsonb_build_object('code', 200, 'success', true, 'data', coalesce(jsonb_agg(jsonb_build_object(
+	'campaign_id', campaign_id, 'action_id', action_id, 'create_time', extract(epoch FROM create_time)::bigint,
+	'device_id', device_id, 'error_message', error_message) ORDER BY action_id DESC), '[]'))
+FROM (SELECT campaign_id, action_id, create_time, device_id, error_message FROM push_actions.actions
+      WHERE app_id = (SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to('BENCH_TOKEN_1', 'UTF8')))
+        AND campaign_id = :c AND status IN ('failed', 'bounced')
+      ORDER BY action_id DESC LIMIT 50 OFFSET 0) s;
+SQL
+cat >"$WORK/multi_ours.sql" <<SQL
+\set c random(1001, 1010)
+SELECT push_actions.list_push_devices(('{"apptoken":"BENCH_TOKEN_1","condition":[["campaign_id","in",[' || :c || ',' || :c + 1 || ',' || :c + 2 || ']],["platform","=","android"],["status","in",["failed","bounced"]],["create_time",">",$since]],"limit":100,"select":["action_id","device_id","status","error_message","create_time"]}')::jsonb);
+SQL
+cat >"$WORK/multi_sql.sql" <<SQL
+\set c random(1001, 1010)
+SELECT jsonb_build_object('code', 200, 'success', true, 'data', coalesce(jsonb_agg(jsonb_build_object(
+	'action_id', action_id, 'device_id', device_id, 'status', status::text, 'error_message', error_message,
+	'create_time', extract(epoch FROM create_time)::bigint) ORDER BY action_id DESC), '[]'))
+FROM (SELECT action_id, device_id, status, error_message, create_time FROM push_actions.actions
+      WHERE app_id = (SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to('BENCH_TOKEN_1', 'UTF8')))
+        AND campaign_id = ANY (ARRAY[:c, :c + 1, :c + 2]::bigint[]) AND platform = 'android'
+        AND status = ANY ('{failed,bounced}'::push_actions.push_status[]) AND create_time > to_timestamp($since)
+      ORDER BY action_id DESC LIMIT 100) s;
+SQL
+cat >"$WORK/deep_ours.sql" <<SQL
+SELECT push_actions.list_push_devices('{"apptoken":"BENCH_TOKEN_1","condition":[["campaign_id","=",$big_campaign]],"limit":50,"offset":10000,"select":["action_id","device_id","status"]}');
+SQL
+cat >"$WORK/deep_sql.sql" <<SQL
+SELECT jsonb_build_object('code', 200, 'success', true, 'data', coalesce(jsonb_agg(jsonb_build_object(
+	'action_id', action_id, 'device_id', device_id, 'status', status::text) ORDER BY action_id DESC), '[]'))
+FROM (SELECT action_id, device_id, status FROM push_actions.actions
+      WHERE app_id = (SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to('BENCH_TOKEN_1', 'UTF8')))
+        AND campaign_id = $big_campaign ORDER BY action_id DESC LIMIT 50 OFFSET 10000) s;
+SQL
+# same rows, or the comparison means nothing
+for shape in seed multi deep; do
+	a=$(sed -e 's/:c/1001/g' -e '/^\\set/d' "$WORK/${shape}_ours.sql" | q -At)
+	b=$(sed -e 's/:c/1001/g' -e '/^\\set/d' "$WORK/${shape}_sql.sql" | q -At)
+	same=$(same_json "$a" "$b")
+	record "4. $shape: same answer as hand-written SQL" "$same" bool
+	echo "   $shape: same answer as hand-written SQL: $same ($(echo "$b" | grep -o '"action_id"' | wc -l) rows)"
+done
+latency "4. list_push_devices, seed request" "$WORK/seed_ours.sql"
+latency "4. hand-written SQL, seed request" "$WORK/seed_sql.sql"
+latency "4. list_push_devices, 4 conditions" "$WORK/multi_ours.sql"
+latency "4. hand-written SQL, 4 conditions" "$WORK/multi_sql.sql"
+latency "4. list_push_devices, offset 10000" "$WORK/deep_ours.sql"
+latency "4. hand-written SQL, offset 10000" "$WORK/deep_sql.sql"
+
+echo "== 5. push_info latency over $CALLS calls"
+big_push=$(q -At -c "SELECT push_id FROM pushes WHERE push_id = lpad(to_hex(7), 24, '0')")
+big_app=$(q -At -c "SELECT app_id FROM pushes WHERE push_id = '$big_push'")
+typical_push=$(q -At -c "SELECT push_id FROM actions WHERE app_id = 1 AND status = 'sent' AND platform = 'android' AND push_id IN (SELECT push_id FROM pushes WHERE app_id = 1 AND expires_at > now()) LIMIT 1")
+for which in big typical; do
+	if [ $which = big ]; then id=$big_push; app=$big_app; else id=$typical_push; app=1; fi
+	echo "SELECT push_actions.push_info('$id', 'BENCH_TOKEN_$app');" >"$WORK/info_${which}_ours.sql"
+	cat >"$WORK/info_${which}_sql.sql" <<SQL
+SELECT jsonb_build_object('push', jsonb_build_object('date', extract(epoch FROM date_trunc('second', p.created_at))::bigint,
+	'payload', p.payload, 'expiration', extract(epoch FROM date_trunc('second', p.expires_at))::bigint,
+	'pending_devices', coalesce((SELECT jsonb_agg(t.device_token ORDER BY t.action_id) FROM (
+		SELECT a.device_token, a.action_id FROM push_actions.actions a WHERE a.app_id = p.app_id AND a.push_id = p.push_id
+		AND a.status IN ('attempted', 'sent') AND a.platform IN ('android', 'electron') AND a.device_token IS NOT NULL
+		ORDER BY a.action_id LIMIT 1000) t), '[]'),
+	'pending_count', (SELECT count(*) FROM push_actions.actions a WHERE a.app_id = p.app_id AND a.push_id = p.push_id
+		AND a.status IN ('attempted', 'sent') AND a.platform IN ('android', 'electron') AND a.device_token IS NOT NULL)))
+FROM push_actions.pushes p
+WHERE p.app_id = (SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to('BENCH_TOKEN_$app', 'UTF8')))
+  AND p.push_id = '$id';
+SQL
+	a=$(q -At -f "$WORK/info_${which}_ours.sql"); b=$(q -At -f "$WORK/info_${which}_sql.sql")
+	record "5. $which push: same answer as hand-written SQL" "$(same_json "$a" "$b")" bool
+done
+record "5. big push: devices" "$(q -At -c "SELECT count(*) FROM actions WHERE push_id = '$big_push'")" devices
+record "5. big push: pending" "$(q -At -c "SELECT push_info('$big_push', 'BENCH_TOKEN_$big_app') #> '{push,pending_count}'")" devices
+latency "5. push_info, big push" "$WORK/info_big_ours.sql"
+latency "5. hand-written SQL, big push" "$WORK/info_big_sql.sql"
+latency "5. push_info, typical push" "$WORK/info_typical_ours.sql"
+latency "5. hand-written SQL, typical push" "$WORK/info_typical_sql.sql"
+
+echo "== 7. memory"
+peak_memory "7. peak RSS, delivery_summary per campaign" "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
+peak_memory "7. peak RSS, rollup_status per message" "SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
+record "7. size of delivery_summary" "$(q -At -c "SELECT pg_column_size('{}'::delivery_summary)")" bytes
+
+echo "== 6. writes"
+copy_rows=$(( SCALE < 1000000 ? SCALE : 1000000 ))
+q -c "COPY (SELECT app_id, push_id, campaign_id, device_id + 5000000, profile_id, device_token, platform, channel, status, attempts, error_message, create_time, updated_at
+           FROM actions WHERE push_id IS NOT NULL LIMIT $copy_rows) TO '$WORK/copy.csv' (FORMAT csv)"
+copy_ms=$({ echo '\timing on'; echo "COPY actions (app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts, error_message, create_time, updated_at) FROM '$WORK/copy.csv' (FORMAT csv);"; } |
+          q 2>&1 | awk '/^Time:/ { print $2 }')
+record "6. COPY into actions (indexes and foreign keys on)" "$(awk -v n="$copy_rows" -v t="$copy_ms" 'BEGIN { printf "%.0f", n / (t / 1000) }')" rows/s
+echo "   COPY $copy_rows rows: $copy_ms ms"
+
+# record_attempt on a pool of attempted actions: 2 clients, random actions
+q -c "INSERT INTO pushes (push_id, app_id, payload, expires_at) VALUES ('b00000000000000000000001', 1, '{}', now() + interval '30 days')" \
+  -c "INSERT INTO actions (app_id, push_id, device_id, device_token, platform, status) SELECT 1, 'b00000000000000000000001', i, 'tok' || i, 'android', 'attempted' FROM generate_series(1, 200000) i" \
+  -c "VACUUM ANALYZE actions"
+read -r lo hi <<<"$(q -At -F ' ' -c "SELECT min(action_id), max(action_id) FROM actions WHERE push_id = 'b00000000000000000000001'")"
+cat >"$WORK/attempt.sql" <<SQL
+\set aid random($lo, $hi)
+SELECT push_actions.record_attempt(:aid, false, 'Unavailable');
+SQL
+tps=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 20 -f attempt.sql 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
+record "6. record_attempt, 2 clients" "$tps" tx/s
+echo "   record_attempt: $tps tx/s"
+
+before=$(q -At -c "SELECT count(*) FROM actions")
+purge_ms=$({ echo '\timing on'; echo "SELECT purge(now(), 20000);"; } | q 2>&1 | awk '/^Time:/ { print $2 }')
+purged=$((before - $(q -At -c "SELECT count(*) FROM actions")))
+record "6. purge (expired pushes, batch of 20000 pushes)" "$(awk -v n="$purged" -v t="$purge_ms" 'BEGIN { printf "%.0f", n / (t / 1000) }')" rows/s
+echo "   purge: $purged actions in $purge_ms ms"
+
+cluster_stop
+bash bench/report.sh "$TSV" "$SCALE"
