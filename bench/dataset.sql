@@ -29,7 +29,8 @@ SELECT lpad(to_hex(n + 10), 24, '0'), app, app * 1000 + campaign,
        created, created + interval '30 days'
 FROM (SELECT n, 1 + abs(n) % 5 AS app,
              CASE WHEN n < 0 THEN 1 ELSE floor(exp(random() * ln(101)))::int END AS campaign,
-             now() - random() * interval '60 days' AS created
+             -- the big pushes are an hour old, so they are live for push_info
+             now() - CASE WHEN n < 0 THEN interval '1 hour' ELSE random() * interval '60 days' END AS created
       FROM plan_cut) p;
 
 \timing on

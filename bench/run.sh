@@ -16,11 +16,25 @@ TSV=$RESULTS/latest.tsv
 PLANS=$RESULTS/plans.txt
 : >"$PLANS"
 
+# Same settings for both sides of every comparison.  JIT is off: it compiles
+# anew in every parallel worker and adds 50-200 ms of noise per query here.
+# Huge pages spare each new process (every parallel worker) the page faults of
+# mapping 4 GB of shared buffers; the kernel setting is restored at the end.
 EXTRA_SERVER_OPTS="-c shared_buffers=4GB -c work_mem=256MB -c maintenance_work_mem=1GB -c max_wal_size=16GB \
- -c checkpoint_timeout=1h -c synchronous_commit=off -c autovacuum=off -c max_parallel_workers=4"
+ -c checkpoint_timeout=1h -c synchronous_commit=off -c autovacuum=off -c max_parallel_workers=4 -c jit=off"
 ensure_deps
 build_install
+old_hugepages=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
+if as_root sysctl -q -w vm.nr_hugepages=2200 2>/dev/null && [ "$(cat /proc/sys/vm/nr_hugepages)" -ge 2100 ]; then
+	EXTRA_SERVER_OPTS="$EXTRA_SERVER_OPTS -c huge_pages=on"
+	HUGE_PAGES=on
+else
+	EXTRA_SERVER_OPTS="${EXTRA_SERVER_OPTS/shared_buffers=4GB/shared_buffers=128MB}"
+	HUGE_PAGES="off (kernel refused; shared_buffers=128MB)"
+fi
+restore() { cluster_stop; as_root sysctl -q -w vm.nr_hugepages="$old_hugepages" 2>/dev/null || true; }
 cluster_start
+trap restore EXIT
 export PGDATABASE=bench PGOPTIONS="-c search_path=public,push_actions"
 q -d postgres -c "CREATE DATABASE bench"
 q -c "CREATE EXTENSION push_actions"
@@ -63,7 +77,8 @@ latency() {
 peak_memory() {
 	local key=$1 sql=$2 out
 	out=$({ echo "SET max_parallel_workers_per_gather = 0;"; echo "SELECT pg_backend_pid() AS pid \gset"
-	        echo '\o /dev/null'; echo "$sql;"; echo '\o'; echo '\! grep -E "VmHWM|RssShmem" /proc/:pid/status'; } | q 2>&1)
+	        echo '\setenv BACKEND_PID :pid'; echo '\o /dev/null'; echo "$sql;"; echo '\o'
+	        echo '\! grep -E "VmHWM|RssShmem" /proc/$BACKEND_PID/status'; } | q 2>&1)
 	local hwm shm
 	hwm=$(echo "$out" | awk '/VmHWM/ { print $2 }')
 	shm=$(echo "$out" | awk '/RssShmem/ { print $2 }')
@@ -92,7 +107,10 @@ PLAIN_ROLLUP="CASE WHEN bool_or(status = 'converted') THEN 'converted'
 	WHEN bool_or(status = 'sent') THEN 'sent' WHEN bool_or(status = 'failed') THEN 'failed'
 	WHEN bool_or(status = 'bounced') THEN 'bounced' ELSE 'expired' END"
 
-echo "== 1. campaign summary over all actions (no parallel workers)"
+echo "== 1. summary over all actions (no parallel workers)"
+time_sql "1. count(*) over all actions (scan floor)" 0 "SELECT count(*) FROM actions"
+time_sql "1. delivery_summary(status, attempts) over all actions" 0 "SELECT delivery_summary(status, attempts) FROM actions"
+time_sql "1. plain SQL: 9 count FILTER + sum over all actions" 0 "SELECT $PLAIN_COUNTS sum(attempts) FROM actions"
 time_sql "1. count(*) per campaign (scan floor)" 0 "SELECT app_id, campaign_id, count(*) FROM actions GROUP BY 1, 2"
 time_sql "1. delivery_summary(status, attempts) per campaign" 0 "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
 time_sql "1. plain SQL: 9 count FILTER + sum per campaign" 0 "SELECT app_id, campaign_id, $PLAIN_COUNTS sum(attempts) FROM actions GROUP BY 1, 2"
@@ -107,6 +125,7 @@ record "2. rollup_status agrees with plain SQL" "$same" bool
 echo "   results agree: $same"
 
 echo "== 3. parallel speed-up (2 workers)"
+time_sql "3. delivery_summary over all actions, 2 workers" 2 "SELECT delivery_summary(status, attempts) FROM actions"
 time_sql "3. delivery_summary per campaign, 2 workers" 2 "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
 time_sql "3. rollup_status per message, 2 workers" 2 "SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
 
@@ -119,13 +138,15 @@ SELECT push_actions.list_push_devices(('{"apptoken":"BENCH_TOKEN_1","condition":
 SQL
 cat >"$WORK/seed_sql.sql" <<SQL
 \set c random(1001, 1100)
+\set lim 50
+\set off 0
 SELECT jsonb_build_object('code', 200, 'success', true, 'data', coalesce(jsonb_agg(jsonb_build_object(
-	'campaign_id', campaign_id, 'action_id', action_id, 'create_time', extract(epoch FROM create_time)::bigint,
+	'campaign_id', campaign_id, 'action_id', action_id, 'create_time', floor(extract(epoch FROM create_time))::bigint,
 	'device_id', device_id, 'error_message', error_message) ORDER BY action_id DESC), '[]'))
 FROM (SELECT campaign_id, action_id, create_time, device_id, error_message FROM push_actions.actions
       WHERE app_id = (SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to('BENCH_TOKEN_1', 'UTF8')))
         AND campaign_id = :c AND status IN ('failed', 'bounced')
-      ORDER BY action_id DESC LIMIT 50 OFFSET 0) s;
+      ORDER BY action_id DESC LIMIT :lim OFFSET :off) s;
 SQL
 cat >"$WORK/multi_ours.sql" <<SQL
 \set c random(1001, 1010)
@@ -133,29 +154,35 @@ SELECT push_actions.list_push_devices(('{"apptoken":"BENCH_TOKEN_1","condition":
 SQL
 cat >"$WORK/multi_sql.sql" <<SQL
 \set c random(1001, 1010)
+\set since $since
+\set lim 100
 SELECT jsonb_build_object('code', 200, 'success', true, 'data', coalesce(jsonb_agg(jsonb_build_object(
 	'action_id', action_id, 'device_id', device_id, 'status', status::text, 'error_message', error_message,
-	'create_time', extract(epoch FROM create_time)::bigint) ORDER BY action_id DESC), '[]'))
+	'create_time', floor(extract(epoch FROM create_time))::bigint) ORDER BY action_id DESC), '[]'))
 FROM (SELECT action_id, device_id, status, error_message, create_time FROM push_actions.actions
       WHERE app_id = (SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to('BENCH_TOKEN_1', 'UTF8')))
         AND campaign_id = ANY (ARRAY[:c, :c + 1, :c + 2]::bigint[]) AND platform = 'android'
-        AND status = ANY ('{failed,bounced}'::push_actions.push_status[]) AND create_time > to_timestamp($since)
-      ORDER BY action_id DESC LIMIT 100) s;
+        AND status = ANY ('{failed,bounced}'::push_actions.push_status[]) AND create_time > to_timestamp(:since)
+      ORDER BY action_id DESC LIMIT :lim) s;
 SQL
 cat >"$WORK/deep_ours.sql" <<SQL
 SELECT push_actions.list_push_devices('{"apptoken":"BENCH_TOKEN_1","condition":[["campaign_id","=",$big_campaign]],"limit":50,"offset":10000,"select":["action_id","device_id","status"]}');
 SQL
 cat >"$WORK/deep_sql.sql" <<SQL
+\set c $big_campaign
+\set lim 50
+\set off 10000
 SELECT jsonb_build_object('code', 200, 'success', true, 'data', coalesce(jsonb_agg(jsonb_build_object(
 	'action_id', action_id, 'device_id', device_id, 'status', status::text) ORDER BY action_id DESC), '[]'))
 FROM (SELECT action_id, device_id, status FROM push_actions.actions
       WHERE app_id = (SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to('BENCH_TOKEN_1', 'UTF8')))
-        AND campaign_id = $big_campaign ORDER BY action_id DESC LIMIT 50 OFFSET 10000) s;
+        AND campaign_id = :c ORDER BY action_id DESC LIMIT :lim OFFSET :off) s;
 SQL
 # same rows, or the comparison means nothing
 for shape in seed multi deep; do
 	a=$(sed -e 's/:c/1001/g' -e '/^\\set/d' "$WORK/${shape}_ours.sql" | q -At)
-	b=$(sed -e 's/:c/1001/g' -e '/^\\set/d' "$WORK/${shape}_sql.sql" | q -At)
+	b=$(sed -e "s/:c/$( [ $shape = deep ] && echo "$big_campaign" || echo 1001)/g" -e 's/:lim/'"$( [ $shape = multi ] && echo 100 || echo 50)"'/g' \
+	        -e 's/:off/'"$( [ $shape = deep ] && echo 10000 || echo 0)"'/g' -e "s/:since/$since/g" -e '/^\\set/d' "$WORK/${shape}_sql.sql" | q -At)
 	same=$(same_json "$a" "$b")
 	record "4. $shape: same answer as hand-written SQL" "$same" bool
 	echo "   $shape: same answer as hand-written SQL: $same ($(echo "$b" | grep -o '"action_id"' | wc -l) rows)"
@@ -177,12 +204,12 @@ for which in big typical; do
 	cat >"$WORK/info_${which}_sql.sql" <<SQL
 SELECT jsonb_build_object('push', jsonb_build_object('date', extract(epoch FROM date_trunc('second', p.created_at))::bigint,
 	'payload', p.payload, 'expiration', extract(epoch FROM date_trunc('second', p.expires_at))::bigint,
-	'pending_devices', coalesce((SELECT jsonb_agg(t.device_token ORDER BY t.action_id) FROM (
+	'pending_devices', CASE WHEN p.expires_at <= now() THEN '[]' ELSE coalesce((SELECT jsonb_agg(t.device_token ORDER BY t.action_id) FROM (
 		SELECT a.device_token, a.action_id FROM push_actions.actions a WHERE a.app_id = p.app_id AND a.push_id = p.push_id
 		AND a.status IN ('attempted', 'sent') AND a.platform IN ('android', 'electron') AND a.device_token IS NOT NULL
-		ORDER BY a.action_id LIMIT 1000) t), '[]'),
-	'pending_count', (SELECT count(*) FROM push_actions.actions a WHERE a.app_id = p.app_id AND a.push_id = p.push_id
-		AND a.status IN ('attempted', 'sent') AND a.platform IN ('android', 'electron') AND a.device_token IS NOT NULL)))
+		ORDER BY a.action_id LIMIT 1000) t), '[]') END,
+	'pending_count', CASE WHEN p.expires_at <= now() THEN 0 ELSE (SELECT count(*) FROM push_actions.actions a WHERE a.app_id = p.app_id AND a.push_id = p.push_id
+		AND a.status IN ('attempted', 'sent') AND a.platform IN ('android', 'electron') AND a.device_token IS NOT NULL) END))
 FROM push_actions.pushes p
 WHERE p.app_id = (SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to('BENCH_TOKEN_$app', 'UTF8')))
   AND p.push_id = '$id';
@@ -230,5 +257,6 @@ purged=$((before - $(q -At -c "SELECT count(*) FROM actions")))
 record "6. purge (expired pushes, batch of 20000 pushes)" "$(awk -v n="$purged" -v t="$purge_ms" 'BEGIN { printf "%.0f", n / (t / 1000) }')" rows/s
 echo "   purge: $purged actions in $purge_ms ms"
 
-cluster_stop
-bash bench/report.sh "$TSV" "$SCALE"
+restore
+trap - EXIT
+HUGE_PAGES="$HUGE_PAGES" bash bench/report.sh "$TSV" "$SCALE"

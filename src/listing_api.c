@@ -14,6 +14,7 @@
 #include "utils/timestamp.h"
 
 #include "listing.h"
+#include "plan_cache.h"
 #include "push_status.h"
 
 #define UNIX_EPOCH_IN_PG	INT64CONST(946684800)
@@ -93,9 +94,11 @@ lookup_app(const char *token, int64 *app_id)
 	Datum		args[1] = {CStringGetTextDatum(token)};
 	bool		isnull;
 
-	if (SPI_execute_with_args("SELECT app_id FROM push_actions.apps"
-							  " WHERE token_hash = sha256(convert_to($1, 'UTF8'))",
-							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+	SPIPlanPtr	plan = plan_cache_get("SELECT app_id FROM push_actions.apps"
+									  " WHERE token_hash = sha256(convert_to($1, 'UTF8'))",
+									  1, argtypes);
+
+	if (SPI_execute_plan(plan, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not look up the app token");
 	if (SPI_processed == 0)
 		return false;
@@ -222,8 +225,9 @@ list_push_devices(PG_FUNCTION_ARGS)
 	answer = prepare_request(request, &req, &query);
 	if (answer == NULL)
 	{
-		if (SPI_execute_with_args(query.sql.data, query.nparams, query.types, query.values,
-								  NULL, true, 0) != SPI_OK_SELECT)
+		SPIPlanPtr	plan = plan_cache_get(query.sql.data, query.nparams, query.types);
+
+		if (SPI_execute_plan(plan, query.values, NULL, true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "push-devices query failed");
 		answer = rows_answer(&req);
 	}
