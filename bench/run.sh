@@ -237,6 +237,18 @@ copy_ms=$({ echo '\timing on'; echo "COPY actions (app_id, push_id, campaign_id,
           q 2>&1 | awk '/^Time:/ { print $2 }')
 record "6. COPY into actions (indexes and foreign keys on)" "$(awk -v n="$copy_rows" -v t="$copy_ms" 'BEGIN { printf "%.0f", n / (t / 1000) }')" rows/s
 echo "   COPY $copy_rows rows: $copy_ms ms"
+# two COPY streams at once, as a loader would use both cores
+q -c "DELETE FROM actions WHERE device_id >= 5000000" -c "VACUUM actions" >/dev/null
+head -n $((copy_rows / 2)) "$WORK/copy.csv" >"$WORK/copy_a.csv"
+tail -n +$((copy_rows / 2 + 1)) "$WORK/copy.csv" >"$WORK/copy_b.csv"
+chmod 644 "$WORK"/copy_*.csv
+start=$(date +%s.%N)
+for half in a b; do
+	q -c "COPY actions (app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts, error_message, create_time, updated_at) FROM '$WORK/copy_$half.csv' (FORMAT csv)" >/dev/null &
+done
+wait
+record "6. COPY into actions, 2 streams at once" "$(awk -v n="$copy_rows" -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.0f", n / (e - s) }')" rows/s
+echo "   COPY in 2 streams: $(value "6. COPY into actions, 2 streams at once") rows/s"
 
 # record_attempt on a pool of attempted actions: 2 clients, random actions
 q -c "INSERT INTO pushes (push_id, app_id, payload, expires_at) VALUES ('b00000000000000000000001', 1, '{}', now() + interval '30 days')" \
