@@ -5,7 +5,9 @@
  *
  * A request is parsed in C into ListRequest; every identifier in the SQL we
  * build comes from the column table below and every value is a bound
- * parameter, so no request text is ever run as SQL.
+ * parameter (status names, checked against the fixed list, are written as
+ * literals so partial indexes on status apply), so no request text is ever
+ * run as SQL.
  */
 #ifndef LISTING_H
 #define LISTING_H
@@ -93,6 +95,5 @@ extern bool listing_parse_request(Jsonb *request, ListRequest *req, ListError *e
 
 /* listing_query.c */
 extern void listing_build_query(const ListRequest *req, int64 app_id, ListQuery *query);
-extern Oid	listing_status_type(void);
 
 #endif							/* LISTING_H */

@@ -10,7 +10,6 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
-#include "utils/regproc.h"
 
 #include "listing.h"
 #include "push_status.h"
@@ -22,14 +21,8 @@ static const char *const sql_operators[] = {
 /* The same predicate as the partial index actions_failed_idx: keep them equal. */
 #define ERROR_PREDICATE "a.status IN ('failed', 'bounced')"
 
-Oid
-listing_status_type(void)
-{
-	return DatumGetObjectId(DirectFunctionCall1(regtypein, CStringGetDatum("push_actions.push_status")));
-}
-
 static Oid
-kind_type(ColumnKind kind, Oid status_type)
+kind_type(ColumnKind kind)
 {
 	switch (kind)
 	{
@@ -39,9 +32,8 @@ kind_type(ColumnKind kind, Oid status_type)
 			return TEXTOID;
 		case COL_TIME:
 			return TIMESTAMPTZOID;
-		case COL_STATUS:
-			return status_type;
-		case COL_ERROR:
+		case COL_STATUS:		/* written as literals */
+		case COL_ERROR:			/* written as a predicate */
 			break;
 	}
 	elog(ERROR, "column kind %d has no parameter type", (int) kind);
@@ -130,8 +122,47 @@ append_error_condition(StringInfo sql, const Condition *c)
 		appendStringInfoString(sql, "false");
 }
 
+/*
+ * A status condition is written with literal status names (from the fixed
+ * name table, never from the request), so the planner can match it against
+ * the partial indexes on status, which a parameter would hide.
+ */
 static void
-append_condition(ListQuery *q, const Condition *c, Oid status_type)
+append_status_literals(StringInfo sql, const Condition *c, int from, int count)
+{
+	for (int i = from; i < from + count; i++)
+		appendStringInfo(sql, "%s'%s'", i > from ? ", " : "",
+						 push_status_names[DatumGetPushStatus(c->values[i])]);
+}
+
+static void
+append_status_condition(StringInfo sql, const Condition *c)
+{
+	const char *expr = c->column->expr;
+
+	switch (c->op)
+	{
+		case OP_IN:
+		case OP_NOT_IN:
+			appendStringInfo(sql, "%s %s (", expr, c->op == OP_IN ? "IN" : "NOT IN");
+			append_status_literals(sql, c, 0, c->nvalues);
+			appendStringInfoChar(sql, ')');
+			break;
+		case OP_BETWEEN:
+			appendStringInfo(sql, "%s BETWEEN ", expr);
+			append_status_literals(sql, c, 0, 1);
+			appendStringInfoString(sql, " AND ");
+			append_status_literals(sql, c, 1, 1);
+			break;
+		default:
+			appendStringInfo(sql, "%s %s ", expr, sql_operators[c->op]);
+			append_status_literals(sql, c, 0, 1);
+			break;
+	}
+}
+
+static void
+append_condition(ListQuery *q, const Condition *c)
 {
 	StringInfo	sql = &q->sql;
 	const char *expr = c->column->expr;
@@ -153,7 +184,12 @@ append_condition(ListQuery *q, const Condition *c, Oid status_type)
 		default:
 			break;
 	}
-	type = kind_type(c->column->kind, status_type);
+	if (c->column->kind == COL_STATUS)
+	{
+		append_status_condition(sql, c);
+		return;
+	}
+	type = kind_type(c->column->kind);
 	switch (c->op)
 	{
 		case OP_IN:
@@ -182,7 +218,6 @@ append_condition(ListQuery *q, const Condition *c, Oid status_type)
 void
 listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
 {
-	Oid			status_type = listing_status_type();
 	bool		needs_push = false;
 	bool		ordered_by_id = false;
 	int			maxparams = 3 + 2 * req->nconds;
@@ -210,7 +245,7 @@ listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
 	for (int i = 0; i < req->nconds; i++)
 	{
 		appendStringInfoString(&q->sql, " AND ");
-		append_condition(q, &req->conds[i], status_type);
+		append_condition(q, &req->conds[i]);
 	}
 
 	/* action_id breaks ties, so pages never overlap or skip rows */

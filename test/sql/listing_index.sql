@@ -19,6 +19,8 @@ SELECT * FROM explain_push_devices('{"apptoken":"INDEX_TOKEN_101","condition":[[
 SELECT * FROM explain_push_devices('{"apptoken":"INDEX_TOKEN_101","condition":[["campaign_id","=",1001]]}');
 -- several campaigns
 SELECT * FROM explain_push_devices('{"apptoken":"INDEX_TOKEN_101","condition":[["campaign_id","in",[1001,1004,1007]],["error","=",1]]}');
+-- a status condition reaches the partial index too
+SELECT * FROM explain_push_devices('{"apptoken":"INDEX_TOKEN_101","condition":[["campaign_id","=",1001],["status","in",["failed","bounced"]]],"select":["action_id"]}');
 -- the rows those plans return are the right ones
 SELECT list_push_devices('{"apptoken":"INDEX_TOKEN_101","condition":[["campaign_id","=",1001],["error","=",1]],"select":["device_id","create_time","error_message"],"limit":3}');
 SELECT jsonb_array_length(list_push_devices('{"apptoken":"INDEX_TOKEN_101","condition":[["campaign_id","=",1001],["error","=",1]],"limit":1000}') -> 'data')
