@@ -45,8 +45,8 @@ SELECT p.app_id, p.push_id, p.campaign_id, dev, 'u' || person, md5(dev::text),
        p.created_at, p.created_at + (dev % 600) * interval '1 second'
 FROM plan_cut c
 JOIN push_actions.pushes p ON p.push_id = lpad(to_hex(c.n + 10), 24, '0'),
-     LATERAL (SELECT d, (abs(c.n)::bigint * 7919 + d * 104729) % 2000000 AS dev,
-                     (abs(c.n)::bigint * 7919 + ((d + 1) / 2) * 104729) % 2000000 AS person, random() AS r
+     LATERAL (SELECT d, (abs(c.n)::bigint * 7919 + d::bigint * 104729) % 2000000 AS dev,
+                     (abs(c.n)::bigint * 7919 + ((d + 1) / 2)::bigint * 104729) % 2000000 AS person, random() AS r
               FROM generate_series(1, c.devices) d) x,
      LATERAL (SELECT CASE WHEN r < 0.01 THEN 'scheduled' WHEN r < 0.04 THEN 'attempted' WHEN r < 0.44 THEN 'sent'
                           WHEN r < 0.76 THEN 'delivered' WHEN r < 0.88 THEN 'opened' WHEN r < 0.93 THEN 'converted'

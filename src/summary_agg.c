@@ -1,8 +1,8 @@
 /*
  * summary_agg.c
- *	  Transition and combine functions of the delivery_summary and
- *	  rollup_status aggregates.  The state is the concrete delivery_summary
- *	  type, so parallel workers (and Citus) need only the combine function.
+ *	  Transition and combine functions of the delivery_summary aggregates.
+ *	  The state is the concrete delivery_summary type, so parallel workers
+ *	  (and Citus) need only the combine function.
  */
 #include "postgres.h"
 
@@ -49,21 +49,34 @@ count_status(DeliverySummary *state, Datum status)
 	state->counts[s]++;
 }
 
-/* delivery_summary(push_status) and rollup_status(push_status): NULLs are skipped. */
+/*
+ * Counts the row's status into the state; false (and *result set to pass the
+ * state on unchanged) when the status is NULL, which the aggregates skip.
+ */
+static inline bool
+count_row(FunctionCallInfo fcinfo, DeliverySummary **state, Datum *result)
+{
+	if (PG_ARGISNULL(1))
+	{
+		*result = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
+		fcinfo->isnull = PG_ARGISNULL(0);
+		return false;
+	}
+	*state = writable_state(fcinfo);
+	count_status(*state, PG_GETARG_DATUM(1));
+	return true;
+}
+
+/* delivery_summary(push_status) */
 PG_FUNCTION_INFO_V1(delivery_summary_add_status);
 Datum
 delivery_summary_add_status(PG_FUNCTION_ARGS)
 {
 	DeliverySummary *state;
+	Datum		result;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	state = writable_state(fcinfo);
-	count_status(state, PG_GETARG_DATUM(1));
+	if (!count_row(fcinfo, &state, &result))
+		return result;
 	PG_RETURN_DELIVERY_SUMMARY_P(state);
 }
 
@@ -73,15 +86,10 @@ Datum
 delivery_summary_add_status_attempts(PG_FUNCTION_ARGS)
 {
 	DeliverySummary *state;
+	Datum		result;
 
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	state = writable_state(fcinfo);
-	count_status(state, PG_GETARG_DATUM(1));
+	if (!count_row(fcinfo, &state, &result))
+		return result;
 	if (!PG_ARGISNULL(2))
 	{
 		int32		attempts = PG_GETARG_INT32(2);
