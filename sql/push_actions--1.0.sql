@@ -616,6 +616,16 @@ CREATE AGGREGATE push_actions.delivery_summary(push_actions.push_status, integer
 	PARALLEL = SAFE);
 COMMENT ON AGGREGATE push_actions.delivery_summary(push_actions.push_status, integer) IS
 	'counts actions per status and sums their attempts';
+CREATE FUNCTION push_actions.delivery_summary_add_status_attempts_int2(push_actions.delivery_summary, push_actions.push_status, smallint)
+	RETURNS push_actions.delivery_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE push_actions.delivery_summary(push_actions.push_status, smallint) (
+	SFUNC = push_actions.delivery_summary_add_status_attempts_int2,
+	STYPE = push_actions.delivery_summary,
+	COMBINEFUNC = push_actions.delivery_summary_merge,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE push_actions.delivery_summary(push_actions.push_status, smallint) IS
+	'counts actions per status and sums their attempts (the actions.attempts column, without a cast)';
 CREATE AGGREGATE push_actions.delivery_summary(push_actions.delivery_summary) (
 	SFUNC = push_actions.delivery_summary_merge,
 	STYPE = push_actions.delivery_summary,

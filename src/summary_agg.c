@@ -80,7 +80,20 @@ delivery_summary_add_status(PG_FUNCTION_ARGS)
 	PG_RETURN_DELIVERY_SUMMARY_P(state);
 }
 
-/* delivery_summary(push_status, attempts): also sums the attempts of the counted rows. */
+static inline void
+add_attempts(DeliverySummary *state, int32 attempts)
+{
+	if (attempts < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("attempts must not be negative: %d", attempts)));
+	if (unlikely(pg_add_s64_overflow(state->attempts, attempts, &state->attempts)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("delivery_summary count of \"attempts\" is out of range")));
+}
+
+/* delivery_summary(push_status, attempts integer): also sums the attempts of the counted rows. */
 PG_FUNCTION_INFO_V1(delivery_summary_add_status_attempts);
 Datum
 delivery_summary_add_status_attempts(PG_FUNCTION_ARGS)
@@ -91,18 +104,25 @@ delivery_summary_add_status_attempts(PG_FUNCTION_ARGS)
 	if (!count_row(fcinfo, &state, &result))
 		return result;
 	if (!PG_ARGISNULL(2))
-	{
-		int32		attempts = PG_GETARG_INT32(2);
+		add_attempts(state, PG_GETARG_INT32(2));
+	PG_RETURN_DELIVERY_SUMMARY_P(state);
+}
 
-		if (attempts < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("attempts must not be negative: %d", attempts)));
-		if (unlikely(pg_add_s64_overflow(state->attempts, attempts, &state->attempts)))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("delivery_summary count of \"attempts\" is out of range")));
-	}
+/*
+ * The same for a smallint attempts column (actions.attempts): an exact match,
+ * so no cast to integer runs for every row.
+ */
+PG_FUNCTION_INFO_V1(delivery_summary_add_status_attempts_int2);
+Datum
+delivery_summary_add_status_attempts_int2(PG_FUNCTION_ARGS)
+{
+	DeliverySummary *state;
+	Datum		result;
+
+	if (!count_row(fcinfo, &state, &result))
+		return result;
+	if (!PG_ARGISNULL(2))
+		add_attempts(state, PG_GETARG_INT16(2));
 	PG_RETURN_DELIVERY_SUMMARY_P(state);
 }
 

@@ -21,6 +21,8 @@ INSERT INTO declared VALUES
 ('push_actions.delivery_summary(push_actions.delivery_summary)', 'a', 'i', 's', false),
 ('push_actions.delivery_summary(push_actions.push_status)', 'a', 'i', 's', false),
 ('push_actions.delivery_summary(push_actions.push_status,integer)', 'a', 'i', 's', false),
+('push_actions.delivery_summary(push_actions.push_status,smallint)', 'a', 'i', 's', false),
+('push_actions.delivery_summary_add_status_attempts_int2(push_actions.delivery_summary,push_actions.push_status,smallint)', 'f', 'i', 's', false),
 ('push_actions.delivery_summary_add_status(push_actions.delivery_summary,push_actions.push_status)', 'f', 'i', 's', false),
 ('push_actions.delivery_summary_add_status_attempts(push_actions.delivery_summary,push_actions.push_status,integer)', 'f', 'i', 's', false),
 ('push_actions.delivery_summary_eq(push_actions.delivery_summary,push_actions.delivery_summary)', 'f', 'i', 's', true),
@@ -98,7 +100,7 @@ SELECT is((SELECT array_agg(signature) FROM ext_functions
              AND NOT coalesce('search_path=pg_catalog, push_actions, pg_temp' = ANY (proconfig), false)), NULL,
           'every SQL, PL/pgSQL and table-reading C function pins search_path');
 SELECT is((SELECT count(*)::int FROM pg_proc WHERE proname = 'delivery_summary'
-           AND pronamespace = 'push_actions'::regnamespace AND prokind = 'a'), 3, 'three delivery_summary aggregates');
+           AND pronamespace = 'push_actions'::regnamespace AND prokind = 'a'), 4, 'four delivery_summary aggregates');
 
 SELECT * FROM finish();
 ROLLBACK;

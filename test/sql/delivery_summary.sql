@@ -89,6 +89,10 @@ FROM unnest('{}'::push_status[]) s;
 SELECT delivery_summary(s) IS NULL AS nulls_only FROM unnest('{NULL,NULL}'::push_status[]) s;
 SELECT delivery_summary(x) FROM (VALUES ('{"sent":1}'::delivery_summary), (NULL), ('{"failed":2,"attempts":4}')) v(x);
 SELECT delivery_summary(s, a) FROM unnest('{sent}'::push_status[], '{-1}'::int[]) x(s, a);
+-- the smallint form (actions.attempts) gives the same as the integer form
+SELECT delivery_summary(s, a::smallint) = delivery_summary(s, a) AS same_for_smallint, delivery_summary(s, a::smallint)
+FROM unnest('{sent,failed,NULL,sent}'::push_status[], '{1,10,3,NULL}'::int[]) x(s, a);
+SELECT delivery_summary(s, a) FROM unnest('{sent}'::push_status[], '{-1}'::smallint[]) x(s, a);
 -- as a window aggregate the state must not leak between frames
 SELECT i, delivery_summary(s) OVER (ORDER BY i) AS running
 FROM unnest('{sent,failed,opened}'::push_status[]) WITH ORDINALITY x(s, i);
