@@ -161,11 +161,10 @@ append_status_condition(StringInfo sql, const Condition *c)
 	}
 }
 
+/* Writes one condition into sql, adding its values to q's parameters. */
 static void
-append_condition(ListQuery *q, const Condition *c)
-{
-	StringInfo	sql = &q->sql;
-	const char *expr = c->column->expr;
+append_condition(ListQuery *q, StringInfo sql, const Condition *c)
+{	const char *expr = c->column->expr;
 	Oid			type;
 
 	if (c->column->kind == COL_ERROR)
@@ -215,12 +214,53 @@ append_condition(ListQuery *q, const Condition *c)
 	}
 }
 
+#define PUSH_JOIN " LEFT JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id"
+#define MAX_MERGED_CAMPAIGNS 50
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64		x = DatumGetInt64(*(const Datum *) a);
+	int64		y = DatumGetInt64(*(const Datum *) b);
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The condition "campaign_id in [...]" when the answer is ordered by
+ * action_id DESC alone, else -1.  PostgreSQL 15 cannot read several values of
+ * an index in action order, so such a request would fetch and sort every
+ * matching action of every campaign; it is compiled instead to one ordered,
+ * limited branch per campaign, merged (see listing_build_query).
+ */
+static int
+merged_campaign_condition(const ListRequest *req)
+{
+	int			found = -1;
+
+	if (req->norder > 1 ||
+		(req->norder == 1 && !(strcmp(req->order[0].column->name, "action_id") == 0 && req->order[0].desc)))
+		return -1;
+	for (int i = 0; i < req->nconds; i++)
+	{
+		const Condition *c = &req->conds[i];
+
+		if (strcmp(c->column->name, "campaign_id") == 0 && c->op == OP_IN &&
+			c->nvalues >= 2 && c->nvalues <= MAX_MERGED_CAMPAIGNS && found < 0)
+			found = i;
+	}
+	return found;
+}
+
 void
 listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
 {
 	bool		needs_push = false;
 	bool		ordered_by_id = false;
-	int			maxparams = 3 + 2 * req->nconds;
+	int			merged = merged_campaign_condition(req);
+	int			maxparams = 4 + 2 * req->nconds + (merged >= 0 ? MAX_MERGED_CAMPAIGNS : 0);
+	StringInfoData where;
+	int			app_param;
 
 	for (int i = 0; i < req->nselect; i++)
 		needs_push |= req->select[i]->needs_push;
@@ -234,19 +274,56 @@ listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
 	q->types = palloc(sizeof(Oid) * maxparams);
 	q->values = palloc(sizeof(Datum) * maxparams);
 
+	/* the app and every condition but a merged one, shared by all branches */
+	initStringInfo(&where);
+	app_param = add_param(q, INT8OID, Int64GetDatum(app_id));
+	appendStringInfo(&where, " WHERE a.app_id = $%d", app_param);
+	for (int i = 0; i < req->nconds; i++)
+	{
+		if (i == merged)
+			continue;
+		appendStringInfoString(&where, " AND ");
+		append_condition(q, &where, &req->conds[i]);
+	}
+
 	appendStringInfoString(&q->sql, "SELECT ");
 	for (int i = 0; i < req->nselect; i++)
 		appendStringInfo(&q->sql, "%s%s", i > 0 ? ", " : "", req->select[i]->expr);
-	appendStringInfoString(&q->sql, " FROM push_actions.actions a");
-	if (needs_push)
-		appendStringInfoString(&q->sql,
-							   " LEFT JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id");
-	appendStringInfo(&q->sql, " WHERE a.app_id = $%d", add_param(q, INT8OID, Int64GetDatum(app_id)));
-	for (int i = 0; i < req->nconds; i++)
+
+	if (merged >= 0)
 	{
-		appendStringInfoString(&q->sql, " AND ");
-		append_condition(q, &req->conds[i]);
+		const Condition *c = &req->conds[merged];
+		Datum	   *ids = palloc(sizeof(Datum) * c->nvalues);
+		int			nids = 0;
+		int			limit = add_param(q, INT8OID, Int64GetDatum(req->limit));
+		int			offset = add_param(q, INT8OID, Int64GetDatum(req->offset));
+		int			enough = add_param(q, INT8OID, Int64GetDatum(req->limit + req->offset));
+
+		/* each campaign once, or its rows would come twice */
+		memcpy(ids, c->values, sizeof(Datum) * c->nvalues);
+		qsort(ids, c->nvalues, sizeof(Datum), cmp_int64);
+		for (int i = 0; i < c->nvalues; i++)
+			if (nids == 0 || DatumGetInt64(ids[nids - 1]) != DatumGetInt64(ids[i]))
+				ids[nids++] = ids[i];
+
+		/*
+		 * Every row of the page is among its own campaign's first
+		 * limit + offset rows, so those are all each branch reads.
+		 */
+		appendStringInfoString(&q->sql, " FROM (SELECT b.action_id FROM (");
+		for (int i = 0; i < nids; i++)
+			appendStringInfo(&q->sql, "%s(SELECT a.action_id FROM push_actions.actions a%s%s"
+							 " AND a.campaign_id = $%d ORDER BY a.action_id DESC LIMIT $%d)",
+							 i > 0 ? " UNION ALL " : "", needs_push ? PUSH_JOIN : "", where.data,
+							 add_param(q, INT8OID, ids[i]), enough);
+		appendStringInfo(&q->sql, ") b ORDER BY b.action_id DESC LIMIT $%d OFFSET $%d) k"
+						 " JOIN push_actions.actions a ON a.app_id = $%d AND a.action_id = k.action_id%s"
+						 " ORDER BY a.action_id DESC",
+						 limit, offset, app_param, needs_push ? PUSH_JOIN : "");
+		return;
 	}
+
+	appendStringInfo(&q->sql, " FROM push_actions.actions a%s%s", needs_push ? PUSH_JOIN : "", where.data);
 
 	/* action_id breaks ties, so pages never overlap or skip rows */
 	appendStringInfoString(&q->sql, " ORDER BY ");

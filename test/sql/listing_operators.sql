@@ -77,6 +77,28 @@ FROM generate_series(0, 8) p,
 SELECT count(*) AS rows_paged, count(DISTINCT action_id) AS distinct_rows,
        (SELECT count(*) FROM actions WHERE app_id = 1 AND campaign_id IN (777, 245624)) AS campaign_rows
 FROM pages;
+-- "campaign_id in [...]" ordered by action_id alone is compiled to one branch per
+-- campaign, merged; an extra sort key turns that off.  Both must give the same pages.
+CREATE FUNCTION pg_temp.page(conditions text, lim int, off int, merged boolean) RETURNS jsonb LANGUAGE sql AS $$
+	SELECT list_push_devices(('{"apptoken":"YOUR_APPTOKEN","limit":' || lim || ',"offset":' || off
+	       || ',"order":' || CASE WHEN merged THEN '["action_id DESC"]' ELSE '["action_id DESC","device_id"]' END
+	       || ',"condition":' || conditions || '}')::jsonb)
+$$;
+SELECT count(*) AS compared,
+       count(*) FILTER (WHERE pg_temp.page(c, l, o, true) = pg_temp.page(c, l, o, false)) AS same,
+       count(*) FILTER (WHERE jsonb_array_length(pg_temp.page(c, l, o, true) -> 'data') > 0) AS non_empty
+FROM unnest(ARRAY['[["campaign_id","in",[777,245624]]]',
+                  '[["campaign_id","in",[245624,777,245624,777]]]',
+                  '[["campaign_id","in",[777,245624,5]],["error","=",1]]',
+                  '[["campaign_id","in",[777,245624]],["platform","=","android"],["status","in",["failed","bounced","opened"]]]',
+                  '[["campaign_id","in",[777,245624]],["message","like","%a%"]]',
+                  '[["campaign_id","in",[777,245624]],["campaign_id","in",[777]]]']) c,
+     (VALUES (1, 0), (3, 0), (3, 3), (5, 7), (50, 0), (2, 20)) AS lo(l, o);
+SELECT list_push_devices('{"apptoken":"YOUR_APPTOKEN","select":["device_id","campaign_id","status"],"limit":4,"offset":2,
+	"condition":[["campaign_id","in",[245624,777,245624]]]}') -> 'data' AS merged_page;
+-- another app's campaign of the same id stays out of the merged form too
+SELECT jsonb_array_length(list_push_devices('{"apptoken":"OTHER_APPTOKEN","condition":[["campaign_id","in",[245624,777]]]}') -> 'data') AS other_app_rows;
+
 -- a request object limit of 1000 returns 1000 rows when there are more
 INSERT INTO actions (app_id, campaign_id, device_id, platform, status)
 SELECT 1, 888, i, 'web', 'sent' FROM generate_series(1, 1200) i;
