@@ -7,6 +7,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -297,7 +298,13 @@ listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
 		int			nids = 0;
 		int			limit = add_param(q, INT8OID, Int64GetDatum(req->limit));
 		int			offset = add_param(q, INT8OID, Int64GetDatum(req->offset));
-		int			enough = add_param(q, INT8OID, Int64GetDatum(req->limit + req->offset));
+		int64		needed;
+		int			enough;
+
+		/* offset may be as large as bigint allows: saturate, never wrap */
+		if (pg_add_s64_overflow(req->limit, req->offset, &needed))
+			needed = PG_INT64_MAX;
+		enough = add_param(q, INT8OID, Int64GetDatum(needed));
 
 		/* each campaign once, or its rows would come twice */
 		memcpy(ids, c->values, sizeof(Datum) * c->nvalues);

@@ -96,6 +96,9 @@ FROM unnest(ARRAY['[["campaign_id","in",[777,245624]]]',
      (VALUES (1, 0), (3, 0), (3, 3), (5, 7), (50, 0), (2, 20)) AS lo(l, o);
 SELECT list_push_devices('{"apptoken":"YOUR_APPTOKEN","select":["device_id","campaign_id","status"],"limit":4,"offset":2,
 	"condition":[["campaign_id","in",[245624,777,245624]]]}') -> 'data' AS merged_page;
+-- the largest offset, merged or not, is an empty page, not an error
+SELECT list_push_devices('{"apptoken":"YOUR_APPTOKEN","offset":9223372036854775807,"condition":[["campaign_id","in",[777,245624]]]}') AS merged,
+       list_push_devices('{"apptoken":"YOUR_APPTOKEN","offset":9223372036854775807}') AS unmerged;
 -- another app's campaign of the same id stays out of the merged form too
 SELECT jsonb_array_length(list_push_devices('{"apptoken":"OTHER_APPTOKEN","condition":[["campaign_id","in",[245624,777]]]}') -> 'data') AS other_app_rows;
 
