@@ -75,7 +75,7 @@ typedef struct ListRequest
 typedef struct ListError
 {
 	int			code;
-	char	   *message;
+	const char *message;
 } ListError;
 
 typedef struct ListQuery

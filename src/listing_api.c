@@ -191,24 +191,28 @@ rows_answer(const ListRequest *req)
 }
 
 /*
- * Validates and authenticates a request and compiles its query.  Returns
- * NULL on success, else the error answer.  Must run inside SPI.
+ * Validates and authenticates a request and compiles its query.  False with
+ * err filled (400 or 401) when the request is refused.  Must run inside SPI.
  */
-static Jsonb *
-prepare_request(Jsonb *request, ListRequest *req, ListQuery *query)
+static bool
+prepare_request(Jsonb *request, ListRequest *req, ListQuery *query, ListError *err)
 {
-	ListError	err;
-	bool		valid = listing_parse_request(request, req, &err);
+	bool		valid = listing_parse_request(request, req, err);
 	int64		app_id;
 
-	if (!valid && (err.code == 401 || req->apptoken == NULL))
-		return error_answer(err.code, err.message);
+	/* authentication first: a bad request with a bad token is a 401 */
+	if (!valid && (err->code == 401 || req->apptoken == NULL))
+		return false;
 	if (!lookup_app(req->apptoken, &app_id))
-		return error_answer(401, "invalid apptoken");
+	{
+		err->code = 401;
+		err->message = "invalid apptoken";
+		return false;
+	}
 	if (!valid)
-		return error_answer(err.code, err.message);
+		return false;
 	listing_build_query(req, app_id, query);
-	return NULL;
+	return true;
 }
 
 PG_FUNCTION_INFO_V1(list_push_devices);
@@ -218,12 +222,14 @@ list_push_devices(PG_FUNCTION_ARGS)
 	Jsonb	   *request = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
 	ListRequest req;
 	ListQuery	query;
+	ListError	err;
 	Jsonb	   *answer;
 	Datum		result;
 
 	SPI_connect();
-	answer = prepare_request(request, &req, &query);
-	if (answer == NULL)
+	if (!prepare_request(request, &req, &query, &err))
+		answer = error_answer(err.code, err.message);
+	else
 	{
 		SPIPlanPtr	plan = plan_cache_get(query.sql.data, query.nparams, query.types);
 
@@ -245,25 +251,17 @@ explain_push_devices(PG_FUNCTION_ARGS)
 	bool		analyze = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
 	ListRequest req;
 	ListQuery	query;
-	Jsonb	   *answer;
+	ListError	err;
 	char	   *explain;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	SPI_connect();
-	answer = prepare_request(request, &req, &query);
-	if (answer != NULL)
-	{
-		JsonbValue *msg = getKeyJsonValueFromContainer(&answer->root, "message", 7, NULL);
-		JsonbValue *code = getKeyJsonValueFromContainer(&answer->root, "code", 4, NULL);
-		bool		unauthorized = DatumGetInt32(DirectFunctionCall1(numeric_int4,
-																	 NumericGetDatum(code->val.numeric))) == 401;
-
+	if (!prepare_request(request, &req, &query, &err))
 		ereport(ERROR,
-				(errcode(unauthorized ? ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION
+				(errcode(err.code == 401 ? ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION
 						 : ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%.*s", msg->val.string.len, msg->val.string.val),
-				 errhint("list_push_devices() answers this request with code %s.", unauthorized ? "401" : "400")));
-	}
+				 errmsg("%s", err.message),
+				 errhint("list_push_devices() answers this request with code %d.", err.code)));
 	explain = psprintf("EXPLAIN (%s) %s", analyze ? "ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF" : "COSTS OFF",
 					   query.sql.data);
 	if (SPI_execute_with_args(explain, query.nparams, query.types, query.values, NULL, false, 0) < 0)
