@@ -51,12 +51,12 @@ median_min_max() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) { print "NaN
 # time_sql KEY WORKERS SQL: median/min/max ms of RUNS runs after a warm-up
 time_sql() {
 	local key=$1 workers=$2 sql=$3 stats
-	stats=$({ echo "SET max_parallel_workers_per_gather = $workers;"; echo '\timing on'; echo '\o /dev/null'
+	stats=$({ echo "${SETTINGS:-}"; echo "SET max_parallel_workers_per_gather = $workers;"; echo '\timing on'; echo '\o /dev/null'
 	          for _ in $(seq 0 "$RUNS"); do echo "$sql;"; done; } |
 	        q 2>&1 | awk '/^Time:/ { print $2 }' | tail -n +2 | median_min_max)
 	set -- $stats
 	record "$key" "$1" ms "$2" "$3"
-	{ echo "== $key (workers=$workers)"; q -c "SET max_parallel_workers_per_gather = $workers" -c "EXPLAIN (COSTS OFF) $sql"; } >>"$PLANS"
+	{ echo "== $key (workers=$workers)"; { echo "${SETTINGS:-}"; echo "SET max_parallel_workers_per_gather = $workers;"; echo "EXPLAIN (COSTS OFF) $sql;"; } | q; } >>"$PLANS"
 	echo "   $key: median $1 ms (min $2, max $3)"
 }
 
@@ -107,29 +107,41 @@ PLAIN_ROLLUP="CASE WHEN bool_or(status = 'converted') THEN 'converted'
 	WHEN bool_or(status = 'sent') THEN 'sent' WHEN bool_or(status = 'failed') THEN 'failed'
 	WHEN bool_or(status = 'bounced') THEN 'bounced' ELSE 'expired' END"
 
-echo "== 1. summary over all actions (no parallel workers)"
-time_sql "1. count(*) over all actions (scan floor)" 0 "SELECT count(*) FROM actions"
-time_sql "1. delivery_summary(status, attempts) over all actions" 0 "SELECT delivery_summary(status, attempts) FROM actions"
-time_sql "1. plain SQL: 9 count FILTER + sum over all actions" 0 "SELECT $PLAIN_COUNTS sum(attempts) FROM actions"
-time_sql "1. count(*) per campaign (scan floor)" 0 "SELECT app_id, campaign_id, count(*) FROM actions GROUP BY 1, 2"
-time_sql "1. delivery_summary(status, attempts) per campaign" 0 "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
-time_sql "1. plain SQL: 9 count FILTER + sum per campaign" 0 "SELECT app_id, campaign_id, $PLAIN_COUNTS sum(attempts) FROM actions GROUP BY 1, 2"
+# Measurements 1-3 under the planner settings in SETTINGS, keys marked with P.
+# They run twice: with PostgreSQL's default costs, and with random_page_cost =
+# 1.1 (the usual setting for SSDs or cached data), under which the planner
+# reads the covering indexes instead of the table.  Both sides of every
+# comparison run under the same settings.
+aggregates() {
+	P=$1 SETTINGS=$2
+	echo "== 1. summary over all actions (no parallel workers)$P"
+	time_sql "1$P. count(*) over all actions (scan floor)" 0 "SELECT count(*) FROM actions"
+	time_sql "1$P. delivery_summary(status, attempts) over all actions" 0 "SELECT delivery_summary(status, attempts) FROM actions"
+	time_sql "1$P. plain SQL: 9 count FILTER + sum over all actions" 0 "SELECT $PLAIN_COUNTS sum(attempts) FROM actions"
+	time_sql "1$P. count(*) per campaign (scan floor)" 0 "SELECT app_id, campaign_id, count(*) FROM actions GROUP BY 1, 2"
+	time_sql "1$P. delivery_summary(status, attempts) per campaign" 0 "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
+	time_sql "1$P. plain SQL: 9 count FILTER + sum per campaign" 0 "SELECT app_id, campaign_id, $PLAIN_COUNTS sum(attempts) FROM actions GROUP BY 1, 2"
 
-echo "== 2. per-message roll-up (GROUP BY push_id, profile_id; no parallel workers)"
-# the same grouping with the cheapest aggregate: what hashing every (push_id, profile_id) costs
-time_sql "2. count(*) per message (same grouping)" 0 "SELECT c, count(*) FROM (SELECT push_id, profile_id, count(*) AS c FROM actions GROUP BY 1, 2) s GROUP BY c"
-time_sql "2. rollup_status per message" 0 "SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
-time_sql "2. plain SQL: CASE over bool_or per message" 0 "SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
-# the two must agree, or the comparison means nothing
-same=$(q -At -c "SELECT (SELECT array_agg(r::text || count ORDER BY r::text) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r) a)
-               = (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r) b)")
-record "2. rollup_status agrees with plain SQL" "$same" bool
-echo "   results agree: $same"
+	echo "== 2. per-message roll-up (GROUP BY push_id, profile_id; no parallel workers)$P"
+	# the same grouping with the cheapest aggregate: what grouping every (push_id, profile_id) costs
+	time_sql "2$P. count(*) per message (same grouping)" 0 "SELECT c, count(*) FROM (SELECT push_id, profile_id, count(*) AS c FROM actions GROUP BY 1, 2) s GROUP BY c"
+	time_sql "2$P. rollup_status per message" 0 "SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
+	time_sql "2$P. plain SQL: CASE over bool_or per message" 0 "SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
+	# the two must agree, or the comparison means nothing
+	same=$({ echo "${SETTINGS:-}"; echo "SELECT (SELECT array_agg(r::text || count ORDER BY r::text) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r) a)
+	               = (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r) b);"; } | q -At)
+	record "2$P. rollup_status agrees with plain SQL" "$same" bool
+	echo "   results agree: $same"
 
-echo "== 3. parallel speed-up (2 workers)"
-time_sql "3. delivery_summary over all actions, 2 workers" 2 "SELECT delivery_summary(status, attempts) FROM actions"
-time_sql "3. delivery_summary per campaign, 2 workers" 2 "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
-time_sql "3. rollup_status per message, 2 workers" 2 "SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
+	echo "== 3. parallel speed-up (2 workers)$P"
+	time_sql "3$P. delivery_summary over all actions, 2 workers" 2 "SELECT delivery_summary(status, attempts) FROM actions"
+	time_sql "3$P. delivery_summary per campaign, 2 workers" 2 "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
+	time_sql "3$P. rollup_status per message, 2 workers" 2 "SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
+
+	SETTINGS=""
+}
+aggregates "" ""
+aggregates " [random_page_cost 1.1]" "SET random_page_cost = 1.1;"
 
 echo "== 4. list_push_devices latency over $CALLS calls (pgbench, prepared)"
 big_campaign=$(q -At -c "SELECT campaign_id FROM actions WHERE app_id = 1 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")

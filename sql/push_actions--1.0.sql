@@ -187,30 +187,47 @@ CREATE INDEX actions_pending_idx ON push_actions.actions (app_id, push_id, actio
 
 -- Every inserted action's app and push exist; each is locked FOR KEY SHARE,
 -- as a foreign key would, so a concurrent delete of the parent waits for us.
+-- The new rows are read once, for their distinct parents; a parent that does
+-- not exist shows as fewer rows locked than asked for, and only then are the
+-- new rows searched again for the key to name in the error.
 CREATE FUNCTION push_actions.check_action_parents() RETURNS trigger
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
 DECLARE
+	apps_wanted bigint;
+	apps_locked bigint;
+	pushes_wanted bigint;
+	pushes_locked bigint;
 	bad record;
 BEGIN
-	PERFORM 1 FROM push_actions.apps a
-	WHERE a.app_id IN (SELECT DISTINCT n.app_id FROM new_actions n)
-	FOR KEY SHARE;
-	PERFORM 1 FROM push_actions.pushes p
-	WHERE (p.app_id, p.push_id) IN (SELECT DISTINCT n.app_id, n.push_id FROM new_actions n WHERE n.push_id IS NOT NULL)
-	FOR KEY SHARE;
-	SELECT n.app_id INTO bad FROM new_actions n
-	WHERE NOT EXISTS (SELECT 1 FROM push_actions.apps a WHERE a.app_id = n.app_id) LIMIT 1;
-	IF FOUND THEN
+	WITH parents AS MATERIALIZED (
+		SELECT DISTINCT n.app_id, n.push_id FROM new_actions n
+	), locked_apps AS (
+		SELECT a.app_id FROM push_actions.apps a
+		WHERE a.app_id IN (SELECT p.app_id FROM parents p)
+		FOR KEY SHARE
+	), locked_pushes AS (
+		SELECT u.app_id FROM push_actions.pushes u
+		WHERE (u.app_id, u.push_id) IN (SELECT p.app_id, p.push_id FROM parents p WHERE p.push_id IS NOT NULL)
+		FOR KEY SHARE
+	)
+	SELECT (SELECT count(DISTINCT p.app_id) FROM parents p),
+	       (SELECT count(*) FROM locked_apps),
+	       (SELECT count(*) FROM parents p WHERE p.push_id IS NOT NULL),
+	       (SELECT count(*) FROM locked_pushes)
+	INTO apps_wanted, apps_locked, pushes_wanted, pushes_locked;
+	IF apps_locked < apps_wanted THEN
+		SELECT n.app_id INTO bad FROM new_actions n
+		WHERE NOT EXISTS (SELECT 1 FROM push_actions.apps a WHERE a.app_id = n.app_id) LIMIT 1;
 		RAISE EXCEPTION 'insert on table "actions" violates its reference to "apps"'
 			USING ERRCODE = 'foreign_key_violation',
 			      DETAIL = format('Key (app_id)=(%s) is not present in table "apps".', bad.app_id);
 	END IF;
-	SELECT n.app_id, n.push_id INTO bad FROM new_actions n
-	WHERE n.push_id IS NOT NULL
-	  AND NOT EXISTS (SELECT 1 FROM push_actions.pushes p WHERE p.app_id = n.app_id AND p.push_id = n.push_id) LIMIT 1;
-	IF FOUND THEN
+	IF pushes_locked < pushes_wanted THEN
+		SELECT n.app_id, n.push_id INTO bad FROM new_actions n
+		WHERE n.push_id IS NOT NULL
+		  AND NOT EXISTS (SELECT 1 FROM push_actions.pushes p WHERE p.app_id = n.app_id AND p.push_id = n.push_id) LIMIT 1;
 		RAISE EXCEPTION 'insert on table "actions" violates its reference to "pushes"'
 			USING ERRCODE = 'foreign_key_violation',
 			      DETAIL = format('Key (app_id, push_id)=(%s, %s) is not present in table "pushes".', bad.app_id, bad.push_id);

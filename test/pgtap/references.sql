@@ -3,7 +3,7 @@
 -- and the parent locked against a concurrent delete.
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(16);
+SELECT plan(18);
 
 INSERT INTO apps (app_id, name, token_hash) VALUES (900, 'refs', sha256(convert_to('REFS', 'UTF8')));
 INSERT INTO pushes (push_id, app_id, payload, expires_at)
@@ -23,6 +23,26 @@ SELECT throws_ok($$INSERT INTO actions (app_id, push_id, device_id, platform, st
                    VALUES (900, '900000000000000000000001', 1, 'ios', 'sent'), (900, '900000000000000000000009', 2, 'ios', 'sent')$$,
                  '23503', NULL, 'one orphan in a multi-row insert refuses the whole statement');
 SELECT is((SELECT count(*)::int FROM actions WHERE app_id = 900), 4, 'the refused statements inserted nothing');
+-- the error names the missing key, found among many good rows
+CREATE FUNCTION pg_temp.refusal_detail(stmt text) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE detail text;
+BEGIN
+	EXECUTE stmt;
+	RETURN 'no error';
+EXCEPTION WHEN foreign_key_violation THEN
+	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+	RETURN detail;
+END
+$f$;
+SELECT is(pg_temp.refusal_detail($$INSERT INTO actions (app_id, push_id, device_id, platform, status)
+          SELECT 900, CASE WHEN i = 700 THEN '900000000000000000000777' ELSE '900000000000000000000001' END, i, 'ios', 'sent'
+          FROM generate_series(1, 1000) i$$),
+          'Key (app_id, push_id)=(900, 900000000000000000000777) is not present in table "pushes".',
+          'the missing push among 1,000 rows is named');
+SELECT is(pg_temp.refusal_detail($$INSERT INTO actions (app_id, device_id, platform, status)
+          SELECT CASE WHEN i = 300 THEN 903 ELSE 900 END, i, 'web', 'sent' FROM generate_series(1, 1000) i$$),
+          'Key (app_id)=(903) is not present in table "apps".',
+          'the missing app among 1,000 rows is named');
 SELECT throws_ok($$INSERT INTO actions (app_id, push_id, device_id, platform, status) VALUES (2, '900000000000000000000001', 1, 'ios', 'sent')$$,
                  '23503', NULL, 'a push of another app is no parent');
 
