@@ -169,7 +169,7 @@ CREATE TABLE push_actions.actions (
 -- then checks (and locks) each distinct parent once instead of twice per row.
 -- a campaign's actions newest first (the listing's default order); status and
 -- attempts ride along so campaign summaries are index-only scans, grouped in
--- index order instead of hashed (measured: 1.7x faster per campaign)
+-- index order instead of hashed (measured: 1.5x faster per campaign)
 CREATE INDEX actions_campaign_idx ON push_actions.actions (app_id, campaign_id, action_id DESC)
 	INCLUDE (status, attempts);
 -- a push's actions, per person (message_status, delete_push, purge); in the

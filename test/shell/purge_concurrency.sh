@@ -27,7 +27,8 @@ ids=$($PSQL -c "SELECT string_agg(action_id::text, ' ' ORDER BY random()) FROM a
 # The purgers start once the writer has recorded its first 500 events, so those
 # are certainly counted and the other 500 race with the purge.
 purger() {
-	while [ ! -e "$half" ]; do sleep 0.01; done
+	# at most 30 s: a writer that died must fail the test, not hang it
+	for _ in $(seq 1 3000); do [ -e "$half" ] && break; sleep 0.01; done
 	for i in $(seq 1 60); do echo "SELECT purge(now(), 7);"; done | $PSQL -v ON_ERROR_STOP=1 >"$1" 2>&1
 }
 writer() {
