@@ -55,13 +55,17 @@ median_min_max() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) { print "NaN
 
 # time_sql KEY WORKERS SQL: median/min/max ms of RUNS runs after a warm-up
 time_sql() {
-	local key=$1 workers=$2 sql=$3 stats
+	local key=$1 workers=$2 sql=$3 stats plan
 	stats=$({ echo "${SETTINGS:-}"; echo "SET max_parallel_workers_per_gather = $workers;"; echo '\timing on'; echo '\o /dev/null'
 	          for _ in $(seq 0 "$RUNS"); do echo "$sql;"; done; } |
 	        q 2>&1 | awk '/^Time:/ { print $2 }' | tail -n +2 | median_min_max)
 	set -- $stats
 	record "$key" "$1" ms "$2" "$3"
-	{ echo "== $key (workers=$workers)"; { echo "${SETTINGS:-}"; echo "SET max_parallel_workers_per_gather = $workers;"; echo "EXPLAIN (COSTS OFF) $sql;"; } | q; } >>"$PLANS"
+	plan=$({ echo "${SETTINGS:-}"; echo "SET max_parallel_workers_per_gather = $workers;"; echo "EXPLAIN (COSTS OFF) $sql;"; } | q -At)
+	{ echo "== $key (workers=$workers)"; echo "$plan"; echo; } >>"$PLANS"
+	# the plan's nodes without their keys and filters, to check that both
+	# sides of a comparison were run the same way
+	record "plan: $key" "$(echo "$plan" | sed 's/^ *\(-> *\)\{0,1\}//' | grep -v -E '^[A-Za-z ]+: ' | paste -sd '/' | sed 's|/| / |g')" plan
 	echo "   $key: median $1 ms (min $2, max $3)"
 }
 
