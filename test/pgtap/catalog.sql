@@ -2,7 +2,7 @@
 -- as declared on purpose; aggregates combine; SQL functions pin search_path.
 BEGIN;
 SET search_path = public;  -- so regprocedure prints schema-qualified names
-SELECT plan(8);
+SELECT plan(9);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.oid::regprocedure::text AS signature, p.prokind, p.provolatile, p.proparallel,
@@ -101,6 +101,11 @@ SELECT is((SELECT array_agg(signature) FROM ext_functions
           'every SQL, PL/pgSQL and table-reading C function pins search_path');
 SELECT is((SELECT count(*)::int FROM pg_proc WHERE proname = 'delivery_summary'
            AND pronamespace = 'push_actions'::regnamespace AND prokind = 'a'), 4, 'four delivery_summary aggregates');
+
+-- a performance decision: summaries deform each row only as far as these two
+SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute
+           WHERE attrelid = 'push_actions.actions'::regclass AND attnum BETWEEN 1 AND 2),
+          ARRAY['status', 'attempts'], 'status and attempts are the first columns of actions');
 
 SELECT * FROM finish();
 ROLLBACK;
