@@ -15,6 +15,9 @@ check() { awk -v x="$1" -v op="$2" -v t="$3" 'BEGIN { if (x == "n/a" || x == "")
 plans() { local a b; a=$(v "plan: $1"); b=$(v "plan: $2")
 	if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "same plan: $a"; else echo "PLANS DIFFER: $a | $b"; fi; }
 
+# " (the planner chose no parallel plan)" when the 2-worker query has no Gather
+serial() { case "$(v "plan: $1")" in *Gather*) ;; *) echo " (the planner chose no parallel plan)" ;; esac; }
+
 rows=()
 row() { rows+=("$1|$2|$3|$4"); }	# what | achieved | target | verdict
 
@@ -38,9 +41,9 @@ aggregate_rows() {
 	grouping=$(v "2$P. count(*) per message (same grouping)")
 	r=$(ratio "$plain2" "$ours2"); row "2$P. rollup_status per message vs CASE over bool_or ($ours2 vs $plain2 ms; same result: $(v "2$P. rollup_status agrees with plain SQL"); $(plans "2$P. rollup_status per message" "2$P. plain SQL: CASE over bool_or per message"))" "${r}x" ">= 2x" "$(check "$r" ">=" 2)"
 	row "2$P. rollup_status vs count(*) with the same GROUP BY ($grouping ms)" "$(ratio "$ours2" "$grouping")x" "" ""
-	r=$(ratio "$ours0" "$(v "3$P. delivery_summary over all actions, 2 workers")"); row "3$P. speed-up with 2 workers: delivery_summary over all actions" "${r}x" ">= 1.7x" "$(check "$r" ">=" 1.7)"
-	r=$(ratio "$ours1" "$(v "3$P. delivery_summary per campaign, 2 workers")"); row "3$P. speed-up with 2 workers: delivery_summary per campaign" "${r}x" ">= 1.7x" "$(check "$r" ">=" 1.7)"
-	r=$(ratio "$ours2" "$(v "3$P. rollup_status per message, 2 workers")"); row "3$P. speed-up with 2 workers: rollup_status per message" "${r}x" ">= 1.7x" "$(check "$r" ">=" 1.7)"
+	r=$(ratio "$ours0" "$(v "3$P. delivery_summary over all actions, 2 workers")"); row "3$P. speed-up with 2 workers: delivery_summary over all actions$(serial "3$P. delivery_summary over all actions, 2 workers")" "${r}x" ">= 1.7x" "$(check "$r" ">=" 1.7)"
+	r=$(ratio "$ours1" "$(v "3$P. delivery_summary per campaign, 2 workers")"); row "3$P. speed-up with 2 workers: delivery_summary per campaign$(serial "3$P. delivery_summary per campaign, 2 workers")" "${r}x" ">= 1.7x" "$(check "$r" ">=" 1.7)"
+	r=$(ratio "$ours2" "$(v "3$P. rollup_status per message, 2 workers")"); row "3$P. speed-up with 2 workers: rollup_status per message$(serial "3$P. rollup_status per message, 2 workers")" "${r}x" ">= 1.7x" "$(check "$r" ">=" 1.7)"
 }
 aggregate_rows ""
 aggregate_rows " [random_page_cost 1.1]"
