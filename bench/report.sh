@@ -13,7 +13,7 @@ check() { awk -v x="$1" -v op="$2" -v t="$3" 'BEGIN { if (x == "n/a" || x == "")
 
 # whether the two keys' queries ran with the same plan nodes
 plans() { local a b; a=$(v "plan: $1"); b=$(v "plan: $2")
-	if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "same plan: $a"; else echo "PLANS DIFFER: $a | $b"; fi; }
+	if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "same plan: $a"; else echo "PLANS DIFFER: $a versus $b"; fi; }
 
 # " (the planner chose no parallel plan)" when the 2-worker query has no Gather
 serial() { case "$(v "plan: $1")" in *Gather*) ;; *) echo " (the planner chose no parallel plan)" ;; esac; }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The benchmark's table is only as good as its arithmetic: bench/report.sh is
+# fed measurements whose ratios and verdicts are known, and its table and JSON
+# are checked.  The JSON is validated by the server in PGHOST/PGPORT (make test
+# sets them).  Prints TAP.
+set -u
+cd "$(dirname "$0")/../.."
+echo "1..7"
+
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+tsv=$dir/latest.tsv
+m() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" "${5:-}" >>"$tsv"; }
+m "1. count(*) over all actions (scan floor)" 100 ms 99 101
+m "1. delivery_summary(status, attempts) over all actions" 120 ms 118 125
+m "1. plain SQL: 9 count FILTER + sum over all actions" 200 ms
+m "plan: 1. delivery_summary(status, attempts) over all actions" "Aggregate / Seq Scan on actions" plan
+m "plan: 1. plain SQL: 9 count FILTER + sum over all actions" "Aggregate / Seq Scan on actions" plan
+m "1. count(*) per campaign (scan floor)" 100 ms
+m "1. delivery_summary(status, attempts) per campaign" 140 ms
+m "1. plain SQL: 9 count FILTER + sum per campaign" 196 ms
+m "plan: 1. delivery_summary(status, attempts) per campaign" "HashAggregate / Seq Scan on actions" plan
+m "plan: 1. plain SQL: 9 count FILTER + sum per campaign" "GroupAggregate / Index Only Scan using actions_campaign_idx on actions" plan
+m "2. rollup_status per message" 1000 ms
+m "2. plain SQL: CASE over bool_or per message" 2000 ms
+m "3. delivery_summary over all actions, 2 workers" 60 ms
+m "plan: 3. delivery_summary over all actions, 2 workers" "Finalize Aggregate / Gather / Partial Aggregate / Parallel Seq Scan on actions" plan
+m "3. rollup_status per message, 2 workers" 1000 ms
+m "plan: 3. rollup_status per message, 2 workers" "HashAggregate / GroupAggregate / Index Only Scan using actions_push_idx on actions" plan
+m "6. COPY into actions (indexes and foreign keys on)" 299999 rows/s 290000 310000
+
+out=$(bash bench/report.sh "$tsv" 1000 2>&1)
+status=$?
+row() { echo "$out" | grep -F "| $1" | grep -v -F '[random_page_cost'; }
+
+ok() { if [ "$1" = 0 ]; then echo "ok $2 - $3"; else echo "not ok $2 - $3"; fi; }
+
+[ $status -eq 0 ] && echo "$out" | grep -q '^| measurement | achieved | target | |$'
+ok $? 1 "the report runs and prints its table"
+
+row '1. delivery_summary over all actions vs count(*) floor' | grep -q '| 1.20x | <= 1.3x | met |'
+ok $? 2 "1.2x the floor meets the 1.3x target"
+
+row '1. ... speed-up over 9 x count FILTER + sum (200 ms; same plan: Aggregate / Seq Scan on actions)' | grep -q '| 1.67x | >= 1.5x | met |'
+ok $? 3 "a speed-up is plain over ours, and equal plans are said to be the same"
+
+row '1. ... speed-up over 9 x count FILTER + sum per campaign (196 ms; PLANS DIFFER: HashAggregate / Seq Scan on actions versus GroupAggregate' | grep -q '| 1.40x | >= 1.5x | MISSED |$'
+ok $? 4 "1.4x misses the 1.5x target, and different plans are flagged"
+
+row '3. speed-up with 2 workers: delivery_summary over all actions |' | grep -q '| 2.00x | >= 1.7x | met |' \
+	&& row '3. speed-up with 2 workers: rollup_status per message (the planner chose no parallel plan)' | grep -q '| 1.00x |'
+ok $? 5 "a 2-worker figure without a Gather says the planner chose no parallel plan"
+
+row '6. COPY into actions, one stream' | grep -q '| 299999 rows/s | >= 300000 | MISSED |'
+ok $? 6 "299,999 rows/s misses the 300,000 target"
+
+json=$(cat "$dir/latest.json")
+[ "$(echo "SELECT jsonb_array_length(:'j'::jsonb -> 'measurements') || ' ' || (:'j'::jsonb #>> '{measurements,0,max}');" |
+     psql -X -At -d pa_tap -v j="$json")" = "17 101" ]
+ok $? 7 "latest.json is valid JSON with every measurement and its min and max"
