@@ -68,7 +68,7 @@ row "7. peak RSS of the backend, rollup_status per message (outside shared buffe
 row "7. size of a delivery_summary value" "$(v "7. size of delivery_summary") bytes" "" ""
 
 echo
-echo "push_actions benchmark: SCALE=$scale, $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GB, PostgreSQL $(pg_config --version | awk '{print $2}'), huge pages ${HUGE_PAGES:-?}, JIT off;"
+echo "push_actions benchmark: SCALE=$scale, $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GB, PostgreSQL $(pg_config --version | awk '{print $2}'), huge pages ${HUGE_PAGES:-?}, JIT off;"
 echo "timings: median of ${RUNS:-5} runs after a warm-up; latencies: pgbench, ${CALLS:-1000} calls, prepared statements"
 echo
 echo "| measurement | achieved | target | |"
