@@ -17,8 +17,6 @@
 #include "plan_cache.h"
 #include "push_status.h"
 
-#define UNIX_EPOCH_IN_PG	INT64CONST(946684800)
-
 static void
 push_key(JsonbParseState **st, const char *key)
 {
@@ -106,7 +104,10 @@ lookup_app(const char *token, int64 *app_id)
 	return true;
 }
 
-/* Unix seconds, rounded down, of a finite timestamptz. */
+/*
+ * Unix seconds, rounded down, of a finite timestamptz (timestamptz_to_time_t
+ * rounds toward zero, which would move instants before 2000 a second later).
+ */
 static int64
 unix_seconds(TimestampTz t)
 {
@@ -114,7 +115,7 @@ unix_seconds(TimestampTz t)
 
 	if (t % USECS_PER_SEC < 0)
 		secs--;
-	return secs + UNIX_EPOCH_IN_PG;
+	return secs + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
 }
 
 static void

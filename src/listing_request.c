@@ -22,7 +22,6 @@
 /* Unix seconds of 0001-01-01 and 9999-12-31 23:59:59: the times we accept. */
 #define MIN_UNIX_SECONDS	INT64CONST(-62135596800)
 #define MAX_UNIX_SECONDS	INT64CONST(253402300799)
-#define UNIX_EPOCH_IN_PG	INT64CONST(946684800)
 
 static const char *const operator_names[] = {
 	[OP_EQ] = "=", [OP_NE] = "!=", [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">",
@@ -124,7 +123,7 @@ column_value(const ListColumn *col, const JsonbValue *v, Datum *result)
 		case COL_TIME:
 			if (!json_int64(v, &n) || n < MIN_UNIX_SECONDS || n > MAX_UNIX_SECONDS)
 				return false;
-			*result = TimestampTzGetDatum((n - UNIX_EPOCH_IN_PG) * USECS_PER_SEC);
+			*result = TimestampTzGetDatum(time_t_to_timestamptz((pg_time_t) n));
 			return true;
 		case COL_STATUS:
 			{
