@@ -262,11 +262,12 @@ copy_rows=$(( SCALE < 1000000 ? SCALE : 1000000 ))
 # copy_rate KEY TABLE FILE: rows/s of COPY FROM FILE, median of 3 runs; the
 # copied rows (device_id >= 5000000) are deleted and vacuumed away after each
 copy_rate() {
-	local key=$1 table=$2 file=$3 stats
+	local key=$1 table=$2 file=$3 rows stats
+	rows=$(wc -l <"$file")
 	stats=$(for _ in 1 2 3; do
 		{ echo '\timing on'; echo "COPY $table ($COPY_COLUMNS) FROM '$file' (FORMAT csv);"; } | q 2>&1 | awk '/^Time:/ { print $2 }'
 		q -c "DELETE FROM $table WHERE device_id >= 5000000" -c "VACUUM $table" >/dev/null
-	done | awk -v n="$copy_rows" '{ printf "%.0f\n", n / ($1 / 1000) }' | median_min_max)
+	done | awk -v n="$rows" '{ printf "%.0f\n", n / ($1 / 1000) }' | median_min_max)
 	set -- $stats
 	record "$key" "$1" rows/s "$2" "$3"
 	echo "   $key: median $1 rows/s (min $2, max $3)"
@@ -276,20 +277,17 @@ copy_rate() {
 # a push is created, its actions recorded) go to the right-hand end of the
 # push indexes.  The floor is the same file into a table of the same columns
 # with no index, CHECK or trigger.
-q -c "COPY (SELECT $COPY_COLUMNS FROM (SELECT app_id, push_id, campaign_id, device_id + 5000000 AS device_id, profile_id, device_token, platform, channel, status, attempts, error_message, create_time, updated_at
-           FROM actions WHERE push_id IS NOT NULL LIMIT $copy_rows) a) TO '$WORK/copy.csv' (FORMAT csv)"
+q -c "COPY (SELECT app_id, push_id, campaign_id, device_id + 5000000, profile_id, device_token, platform, channel, status, attempts, error_message, create_time, updated_at
+           FROM actions WHERE push_id IS NOT NULL LIMIT $copy_rows) TO '$WORK/copy.csv' (FORMAT csv)"
 q -c "CREATE TEMP TABLE new_pushes AS SELECT push_id FROM pushes ORDER BY push_id DESC LIMIT (SELECT $copy_rows / 5)" \
   -c "INSERT INTO pushes (push_id, app_id, campaign_id, payload, created_at, expires_at)
       SELECT 'f' || substr(p.push_id, 2), p.app_id, p.campaign_id, p.payload, now(), now() + interval '30 days' FROM pushes p JOIN new_pushes USING (push_id)" \
   -c "COPY (SELECT a.app_id, 'f' || substr(a.push_id, 2), a.campaign_id, a.device_id + 5000000, a.profile_id, a.device_token, a.platform, a.channel, a.status, a.attempts, a.error_message, now(), now()
            FROM actions a JOIN new_pushes USING (push_id) ORDER BY a.push_id, a.action_id LIMIT $copy_rows) TO '$WORK/copy_new.csv' (FORMAT csv)" >/dev/null
-new_rows=$(wc -l <"$WORK/copy_new.csv")
 q -c "CREATE TABLE bare_actions (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY)" >/dev/null
 copy_rate "6. COPY floor" bare_actions "$WORK/copy.csv"
 copy_rate "6. COPY into actions (indexes and foreign keys on)" actions "$WORK/copy.csv"
-saved_rows=$copy_rows copy_rows=$new_rows
 copy_rate "6. COPY into actions, actions of new pushes" actions "$WORK/copy_new.csv"
-copy_rows=$saved_rows
 q -c "DROP TABLE bare_actions" -c "DELETE FROM pushes WHERE push_id LIKE 'f%'" >/dev/null
 # two COPY streams at once, as a loader would use both cores
 head -n $((copy_rows / 2)) "$WORK/copy.csv" >"$WORK/copy_a.csv"
