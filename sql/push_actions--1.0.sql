@@ -73,6 +73,10 @@ CREATE OPERATOR push_actions.>= (
 	PROCEDURE = push_actions.push_status_ge, COMMUTATOR = OPERATOR(push_actions.<=),
 	NEGATOR = OPERATOR(push_actions.<), RESTRICT = scalargesel, JOIN = scalargejoinsel);
 
+-- Two equal statuses are the same byte, so B-tree indexes may merge equal
+-- keys into posting lists (deduplication, support function 4).  Without it
+-- any index with status as a key is five times larger: actions_summary_idx
+-- is 69 MB instead of 388 MB over 10 million actions.
 CREATE OPERATOR CLASS push_actions.push_status_ops
 	DEFAULT FOR TYPE push_actions.push_status USING btree AS
 	OPERATOR 1 push_actions.<,
@@ -80,7 +84,8 @@ CREATE OPERATOR CLASS push_actions.push_status_ops
 	OPERATOR 3 push_actions.=,
 	OPERATOR 4 push_actions.>=,
 	OPERATOR 5 push_actions.>,
-	FUNCTION 1 push_actions.push_status_cmp(push_actions.push_status, push_actions.push_status);
+	FUNCTION 1 push_actions.push_status_cmp(push_actions.push_status, push_actions.push_status),
+	FUNCTION 4 pg_catalog.btequalimage(oid);
 
 CREATE OPERATOR CLASS push_actions.push_status_hash_ops
 	DEFAULT FOR TYPE push_actions.push_status USING hash AS
@@ -170,11 +175,15 @@ CREATE TABLE push_actions.actions (
 -- The references of actions to apps and pushes are enforced per statement by
 -- the triggers below, not by row-level foreign keys: COPY of a million actions
 -- then checks (and locks) each distinct parent once instead of twice per row.
--- a campaign's actions newest first (the listing's default order); status and
--- attempts ride along so campaign summaries are index-only scans, grouped in
--- index order instead of hashed (measured: 1.5x faster per campaign)
-CREATE INDEX actions_campaign_idx ON push_actions.actions (app_id, campaign_id, action_id DESC)
-	INCLUDE (status, attempts);
+-- a campaign's actions newest first (the listing's default order)
+CREATE INDEX actions_campaign_idx ON push_actions.actions (app_id, campaign_id, action_id DESC);
+-- campaign summaries (delivery_summary per app or campaign, campaign_overview):
+-- with every column a key, equal keys share one posting list, so the index
+-- holds about 6 bytes per action (69 MB for 10 million, against 1.6 GB of
+-- table); summaries are index-only scans of it, grouped in index order.
+-- Measured at 10 million actions: 1.6x faster over all actions, 1.5x per
+-- campaign; it costs COPY about 1.3 us per row.
+CREATE INDEX actions_summary_idx ON push_actions.actions (app_id, campaign_id, status, attempts);
 -- a push's actions, per person (message_status, delete_push, purge); in the
 -- order of a per-message GROUP BY push_id, profile_id, with the status, so
 -- per-message roll-ups are index-only scans grouped in order, not hashed
