@@ -56,7 +56,7 @@ o=$(v "5. push_info, big push")
 row "5. push_info, push to $(v "5. big push: devices") devices ($(v "5. big push: pending") pending): median (p99 $(v "5. push_info, big push p99") ms); SQL $(v "5. hand-written SQL, big push") ms" "$o ms" "< 5 ms" "$(check "$o" "<" 5)"
 o=$(v "5. push_info, typical push")
 row "5. push_info, typical push: median (p99 $(v "5. push_info, typical push p99") ms); SQL $(v "5. hand-written SQL, typical push") ms" "$o ms" "" ""
-o=$(v "6. COPY into actions (indexes and foreign keys on)"); row "6. COPY into actions, one stream (7 indexes, parent checks on), actions of existing pushes" "$o rows/s" ">= 300000" "$(check "$o" ">=" 300000)"
+o=$(v "6. COPY into actions (indexes and foreign keys on)"); row "6. COPY into actions, one stream ($(v "6. indexes on actions") indexes, parent checks on), actions of existing pushes" "$o rows/s" ">= 300000" "$(check "$o" ">=" 300000)"
 o=$(v "6. COPY into actions, actions of new pushes"); row "6. ... actions of new pushes (the usual load)" "$o rows/s" ">= 300000" "$(check "$o" ">=" 300000)"
 row "6. ... floor: the same rows into a table with the same columns and no index, CHECK or trigger" "$(v "6. COPY floor") rows/s" "" ""
 o=$(v "6. COPY into actions, 2 streams at once"); row "6. COPY into actions, 2 streams at once" "$o rows/s" ">= 300000" "$(check "$o" ">=" 300000)"

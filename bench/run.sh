@@ -257,6 +257,7 @@ peak_memory "7. peak RSS, rollup_status per message" "SELECT r, count(*) FROM (S
 record "7. size of delivery_summary" "$(q -At -c "SELECT pg_column_size('{}'::delivery_summary)")" bytes
 
 echo "== 6. writes"
+record "6. indexes on actions" "$(q -At -c "SELECT count(*) FROM pg_index WHERE indrelid = 'actions'::regclass")" indexes
 COPY_COLUMNS="app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts, error_message, create_time, updated_at"
 copy_rows=$(( SCALE < 1000000 ? SCALE : 1000000 ))
 # copy_rate KEY TABLE FILE: rows/s of COPY FROM FILE, median of 3 runs; the

@@ -28,6 +28,7 @@ m "plan: 3. delivery_summary over all actions, 2 workers" "Finalize Aggregate / 
 m "3. rollup_status per message, 2 workers" 1000 ms
 m "plan: 3. rollup_status per message, 2 workers" "HashAggregate / GroupAggregate / Index Only Scan using actions_push_idx on actions" plan
 m "6. COPY into actions (indexes and foreign keys on)" 299999 rows/s 290000 310000
+m "6. indexes on actions" 8 indexes
 
 out=$(bash bench/report.sh "$tsv" 1000 2>&1)
 status=$?
@@ -51,10 +52,10 @@ row '3. speed-up with 2 workers: delivery_summary over all actions |' | grep -q 
 	&& row '3. speed-up with 2 workers: rollup_status per message (the planner chose no parallel plan)' | grep -q '| 1.00x |'
 ok $? 5 "a 2-worker figure without a Gather says the planner chose no parallel plan"
 
-row '6. COPY into actions, one stream' | grep -q '| 299999 rows/s | >= 300000 | MISSED |'
+row '6. COPY into actions, one stream (8 indexes, parent checks on)' | grep -q '| 299999 rows/s | >= 300000 | MISSED |'
 ok $? 6 "299,999 rows/s misses the 300,000 target"
 
 json=$(cat "$dir/latest.json")
 [ "$(echo "SELECT jsonb_array_length(:'j'::jsonb -> 'measurements') || ' ' || (:'j'::jsonb #>> '{measurements,0,max}');" |
-     psql -X -At -d pa_tap -v j="$json")" = "17 101" ]
+     psql -X -At -d pa_tap -v j="$json")" = "18 101" ]
 ok $? 7 "latest.json is valid JSON with every measurement and its min and max"
