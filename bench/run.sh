@@ -53,33 +53,61 @@ value() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$TSV"; }
 same_json() { echo "SELECT :'a'::jsonb = :'b'::jsonb" | q -At -v a="$1" -v b="$2"; }
 median_min_max() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) { print "NaN NaN NaN"; exit } print a[int((NR + 1) / 2)], a[1], a[NR] }'; }
 
-# time_sql KEY WORKERS SQL: median/min/max ms of RUNS runs after a warm-up
-time_sql() {
-	local key=$1 workers=$2 sql=$3 stats plan
-	stats=$({ echo "${SETTINGS:-}"; echo "SET max_parallel_workers_per_gather = $workers;"; echo '\timing on'; echo '\o /dev/null'
-	          for _ in $(seq 0 "$RUNS"); do echo "$sql;"; done; } |
-	        q 2>&1 | awk '/^Time:/ { print $2 }' | tail -n +2 | median_min_max)
-	set -- $stats
-	record "$key" "$1" ms "$2" "$3"
-	plan=$({ echo "${SETTINGS:-}"; echo "SET max_parallel_workers_per_gather = $workers;"; echo "EXPLAIN (COSTS OFF) $sql;"; } | q -At)
-	{ echo "== $key (workers=$workers)"; echo "$plan"; echo; } >>"$PLANS"
-	# the plan's nodes without their keys and filters, to check that both
-	# sides of a comparison were run the same way
-	record "plan: $key" "$(echo "$plan" | sed 's/^ *\(-> *\)\{0,1\}//' | grep -v -E '^[A-Za-z ]+: ' | paste -sd '/' | sed 's|/| / |g')" plan
-	echo "   $key: median $1 ms (min $2, max $3)"
+# time_group KEY WORKERS EXTRA SQL [KEY WORKERS EXTRA SQL ...]: median/min/max
+# ms of RUNS runs of each query after a warm-up.  The queries of a comparison
+# take turns (A B C A B C ...), so a slow spell of the machine falls on every
+# side alike instead of on whichever query was running.  Each runs in its own
+# transaction, with WORKERS parallel workers and EXTRA ("SET LOCAL ..."), under
+# the session's SETTINGS.
+time_group() {
+	local -a keys=() workers=() extras=() sqls=()
+	local n=0 i r out stats plan
+	while [ $# -gt 0 ]; do
+		keys[n]=$1; workers[n]=$2; extras[n]=$3; sqls[n]=$4; shift 4; n=$((n + 1))
+	done
+	out=$({ echo "${SETTINGS:-}"; echo '\timing on'; echo '\o /dev/null'
+	        for r in $(seq 0 "$RUNS"); do
+	            for ((i = 0; i < n; i++)); do
+	                echo "BEGIN; SET LOCAL max_parallel_workers_per_gather = ${workers[i]}; ${extras[i]}"
+	                echo "\\echo @@ $r $i"
+	                echo "${sqls[i]};"
+	                echo "COMMIT;"
+	            done
+	        done; } | q 2>&1)
+	for ((i = 0; i < n; i++)); do
+		# the time printed right after a query's marker is that query's; run 0 is the warm-up
+		stats=$(echo "$out" | awk -v i="$i" '/^@@ / { run = $2; cur = $3; armed = 1; next }
+		             /^Time:/ && armed { if (run > 0 && cur == i) print $2; armed = 0 }' | median_min_max)
+		set -- $stats
+		record "${keys[i]}" "$1" ms "$2" "$3"
+		plan=$({ echo "${SETTINGS:-}"; echo "BEGIN; SET LOCAL max_parallel_workers_per_gather = ${workers[i]}; ${extras[i]}"
+		         echo "EXPLAIN (COSTS OFF) ${sqls[i]};"; echo "COMMIT;"; } | q -At | grep -v -E '^(BEGIN|SET|COMMIT)$')
+		{ echo "== ${keys[i]} (workers=${workers[i]})"; echo "$plan"; echo; } >>"$PLANS"
+		# the plan's nodes without their keys and filters, to check that both
+		# sides of a comparison were run the same way
+		record "plan: ${keys[i]}" "$(echo "$plan" | sed 's/^ *\(-> *\)\{0,1\}//' | grep -v -E '^[A-Za-z ]+: ' | paste -sd '/' | sed 's|/| / |g')" plan
+		echo "   ${keys[i]}: median $1 ms (min $2, max $3)"
+	done
 }
 
-# latency KEY SCRIPT: median and p99 in ms over CALLS calls of a pgbench script
-latency() {
-	local key=$1 script=$2 stats
-	(cd "$WORK" && rm -f pgbench_log.* && $PG_BIN/pgbench -n -M prepared -c 1 -t "$CALLS" -l -f "$script" >/dev/null 2>"$WORK/pgbench.err") \
+# latencies KEY_A SCRIPT_A KEY_B SCRIPT_B: median and p99 in ms of two pgbench
+# scripts run in one pgbench run, each transaction picking one at random, so
+# both sides see the same moments of the machine; at least CALLS calls each
+latencies() {
+	local -a keys=("$1" "$3") stats
+	local total=$((CALLS * 2 + CALLS * 2 / 5)) k calls
+	(cd "$WORK" && rm -f pgbench_log.* && $PG_BIN/pgbench -n -M prepared -c 1 -t "$total" -l -f "$2" -f "$4" >/dev/null 2>"$WORK/pgbench.err") \
 		|| { cat "$WORK/pgbench.err"; return 1; }
-	stats=$(awk '{ print $3 / 1000 }' "$WORK"/pgbench_log.* | sort -n |
-	        awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)], a[int(NR * 0.99)], a[1], a[NR] }')
-	set -- $stats
-	record "$key" "$1" ms "$3" "$4"
-	record "$key p99" "$2" ms
-	echo "   $key: median $1 ms, p99 $2 ms"
+	for k in 0 1; do
+		# log lines: client transaction latency_us script_no epoch epoch_us
+		calls=$(awk -v k="$k" '$4 == k' "$WORK"/pgbench_log.* | wc -l)
+		[ "$calls" -ge "$CALLS" ] || { echo "only $calls calls of ${keys[k]}" >&2; return 1; }
+		stats=($(awk -v k="$k" '$4 == k { print $3 / 1000 }' "$WORK"/pgbench_log.* | sort -n |
+		         awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)], a[int(NR * 0.99)], a[1], a[NR] }'))
+		record "${keys[k]}" "${stats[0]}" ms "${stats[2]}" "${stats[3]}"
+		record "${keys[k]} p99" "${stats[1]}" ms
+		echo "   ${keys[k]}: median ${stats[0]} ms, p99 ${stats[1]} ms over $calls calls"
+	done
 }
 
 # peak_memory KEY SQL: peak resident memory (VmHWM, kB) of a fresh backend running SQL
@@ -123,33 +151,34 @@ PLAIN_ROLLUP="CASE WHEN bool_or(status = 'converted') THEN 'converted'
 # comparison run under the same settings.
 aggregates() {
 	P=$1 SETTINGS=$2
-	echo "== 1. summary over all actions (no parallel workers)$P"
-	time_sql "1$P. count(*) over all actions (scan floor)" 0 "SELECT count(*) FROM actions"
-	# count(*) reads no column and is planned on the narrow primary key; the
-	# same count over the table, the scan the summary needs, for reference
-	SETTINGS="$SETTINGS SET enable_indexonlyscan = off; SET enable_indexscan = off; SET enable_bitmapscan = off;" \
-		time_sql "1$P. count(*) over all actions, sequential scan" 0 "SELECT count(*) FROM actions"
-	time_sql "1$P. delivery_summary(status, attempts) over all actions" 0 "SELECT delivery_summary(status, attempts) FROM actions"
-	time_sql "1$P. plain SQL: 9 count FILTER + sum over all actions" 0 "SELECT $PLAIN_COUNTS sum(attempts) FROM actions"
-	time_sql "1$P. count(*) per campaign (scan floor)" 0 "SELECT app_id, campaign_id, count(*) FROM actions GROUP BY 1, 2"
-	time_sql "1$P. delivery_summary(status, attempts) per campaign" 0 "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
-	time_sql "1$P. plain SQL: 9 count FILTER + sum per campaign" 0 "SELECT app_id, campaign_id, $PLAIN_COUNTS sum(attempts) FROM actions GROUP BY 1, 2"
+	local all="SELECT delivery_summary(status, attempts) FROM actions"
+	local campaign="SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
+	local message="SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
+	echo "== 1. summary over all actions, 3. with 2 workers$P"
+	# count(*) reads no column and is planned on the smallest index; the same
+	# count over the table, with index scans off, for reference
+	time_group "1$P. count(*) over all actions (scan floor)" 0 "" "SELECT count(*) FROM actions" \
+		"1$P. count(*) over all actions, sequential scan" 0 "SET LOCAL enable_indexonlyscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off;" "SELECT count(*) FROM actions" \
+		"1$P. delivery_summary(status, attempts) over all actions" 0 "" "$all" \
+		"1$P. plain SQL: 9 count FILTER + sum over all actions" 0 "" "SELECT $PLAIN_COUNTS sum(attempts) FROM actions" \
+		"3$P. delivery_summary over all actions, 2 workers" 2 "" "$all"
+	echo "== 1. summary per campaign, 3. with 2 workers$P"
+	time_group "1$P. count(*) per campaign (scan floor)" 0 "" "SELECT app_id, campaign_id, count(*) FROM actions GROUP BY 1, 2" \
+		"1$P. delivery_summary(status, attempts) per campaign" 0 "" "$campaign" \
+		"1$P. plain SQL: 9 count FILTER + sum per campaign" 0 "" "SELECT app_id, campaign_id, $PLAIN_COUNTS sum(attempts) FROM actions GROUP BY 1, 2" \
+		"3$P. delivery_summary per campaign, 2 workers" 2 "" "$campaign"
 
-	echo "== 2. per-message roll-up (GROUP BY push_id, profile_id; no parallel workers)$P"
+	echo "== 2. per-message roll-up (GROUP BY push_id, profile_id), 3. with 2 workers$P"
 	# the same grouping with the cheapest aggregate: what grouping every (push_id, profile_id) costs
-	time_sql "2$P. count(*) per message (same grouping)" 0 "SELECT c, count(*) FROM (SELECT push_id, profile_id, count(*) AS c FROM actions GROUP BY 1, 2) s GROUP BY c"
-	time_sql "2$P. rollup_status per message" 0 "SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
-	time_sql "2$P. plain SQL: CASE over bool_or per message" 0 "SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
+	time_group "2$P. count(*) per message (same grouping)" 0 "" "SELECT c, count(*) FROM (SELECT push_id, profile_id, count(*) AS c FROM actions GROUP BY 1, 2) s GROUP BY c" \
+		"2$P. rollup_status per message" 0 "" "$message" \
+		"2$P. plain SQL: CASE over bool_or per message" 0 "" "SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r" \
+		"3$P. rollup_status per message, 2 workers" 2 "" "$message"
 	# the two must agree, or the comparison means nothing
 	same=$({ echo "${SETTINGS:-}"; echo "SELECT (SELECT array_agg(r::text || count ORDER BY r::text) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r) a)
 	               = (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r) b);"; } | q -At)
 	record "2$P. rollup_status agrees with plain SQL" "$same" bool
 	echo "   results agree: $same"
-
-	echo "== 3. parallel speed-up (2 workers)$P"
-	time_sql "3$P. delivery_summary over all actions, 2 workers" 2 "SELECT delivery_summary(status, attempts) FROM actions"
-	time_sql "3$P. delivery_summary per campaign, 2 workers" 2 "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
-	time_sql "3$P. rollup_status per message, 2 workers" 2 "SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
 
 	SETTINGS=""
 }
@@ -214,12 +243,9 @@ for shape in seed multi deep; do
 	record "4. $shape: same answer as hand-written SQL" "$same" bool
 	echo "   $shape: same answer as hand-written SQL: $same ($(echo "$b" | grep -o '"action_id"' | wc -l) rows)"
 done
-latency "4. list_push_devices, seed request" "$WORK/seed_ours.sql"
-latency "4. hand-written SQL, seed request" "$WORK/seed_sql.sql"
-latency "4. list_push_devices, 4 conditions" "$WORK/multi_ours.sql"
-latency "4. hand-written SQL, 4 conditions" "$WORK/multi_sql.sql"
-latency "4. list_push_devices, offset 10000" "$WORK/deep_ours.sql"
-latency "4. hand-written SQL, offset 10000" "$WORK/deep_sql.sql"
+latencies "4. list_push_devices, seed request" "$WORK/seed_ours.sql" "4. hand-written SQL, seed request" "$WORK/seed_sql.sql"
+latencies "4. list_push_devices, 4 conditions" "$WORK/multi_ours.sql" "4. hand-written SQL, 4 conditions" "$WORK/multi_sql.sql"
+latencies "4. list_push_devices, offset 10000" "$WORK/deep_ours.sql" "4. hand-written SQL, offset 10000" "$WORK/deep_sql.sql"
 
 echo "== 5. push_info latency over $CALLS calls"
 big_push=$(q -At -c "SELECT push_id FROM pushes WHERE push_id = lpad(to_hex(7), 24, '0')")
@@ -246,10 +272,8 @@ SQL
 done
 record "5. big push: devices" "$(q -At -c "SELECT count(*) FROM actions WHERE push_id = '$big_push'")" devices
 record "5. big push: pending" "$(q -At -c "SELECT push_info('$big_push', 'BENCH_TOKEN_$big_app') #> '{push,pending_count}'")" devices
-latency "5. push_info, big push" "$WORK/info_big_ours.sql"
-latency "5. hand-written SQL, big push" "$WORK/info_big_sql.sql"
-latency "5. push_info, typical push" "$WORK/info_typical_ours.sql"
-latency "5. hand-written SQL, typical push" "$WORK/info_typical_sql.sql"
+latencies "5. push_info, big push" "$WORK/info_big_ours.sql" "5. hand-written SQL, big push" "$WORK/info_big_sql.sql"
+latencies "5. push_info, typical push" "$WORK/info_typical_ours.sql" "5. hand-written SQL, typical push" "$WORK/info_typical_sql.sql"
 
 echo "== 7. memory"
 peak_memory "7. peak RSS, delivery_summary per campaign" "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
