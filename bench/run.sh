@@ -284,19 +284,31 @@ echo "== 6. writes"
 record "6. indexes on actions" "$(q -At -c "SELECT count(*) FROM pg_index WHERE indrelid = 'actions'::regclass")" indexes
 COPY_COLUMNS="app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts, error_message, create_time, updated_at"
 copy_rows=$(( SCALE < 1000000 ? SCALE : 1000000 ))
-# copy_rate KEY TABLE FILE: rows/s of COPY FROM FILE, median of 3 runs; the
+# copy_rates KEY TABLE FILE [KEY TABLE FILE ...]: rows/s of COPY FROM FILE,
+# median of 3 runs, the loads taking turns like the queries of time_group; the
 # copied rows (device_id >= 5000000) are deleted and vacuumed away after each
-copy_rate() {
-	local key=$1 table=$2 file=$3 rows stats
-	rows=$(wc -l <"$file")
-	stats=$(for _ in 1 2 3; do
-		{ echo '\timing on'; echo "COPY $table ($COPY_COLUMNS) FROM '$file' (FORMAT csv);"; } | q 2>&1 | awk '/^Time:/ { print $2 }'
-		q -c "DELETE FROM $table WHERE device_id >= 5000000" -c "VACUUM $table" >/dev/null
-	done | awk -v n="$rows" '{ printf "%.0f\n", n / ($1 / 1000) }' | median_min_max)
-	set -- $stats
-	record "$key" "$1" rows/s "$2" "$3"
-	echo "   $key: median $1 rows/s (min $2, max $3)"
+copy_rates() {
+	local -a keys=() tables=() files=() rows=()
+	local n=0 i run t stats
+	while [ $# -gt 0 ]; do
+		keys[n]=$1; tables[n]=$2; files[n]=$3; rows[n]=$(wc -l <"$3"); shift 3; n=$((n + 1))
+	done
+	: >"$WORK/copy_times"
+	for run in 1 2 3; do
+		for ((i = 0; i < n; i++)); do
+			t=$({ echo '\timing on'; echo "COPY ${tables[i]} ($COPY_COLUMNS) FROM '${files[i]}' (FORMAT csv);"; } | q 2>&1 | awk '/^Time:/ { print $2 }')
+			echo "$i $t" >>"$WORK/copy_times"
+			q -c "DELETE FROM ${tables[i]} WHERE device_id >= 5000000" -c "VACUUM ${tables[i]}" >/dev/null
+		done
+	done
+	for ((i = 0; i < n; i++)); do
+		stats=$(awk -v i="$i" -v n="${rows[i]}" '$1 == i { printf "%.0f\n", n / ($2 / 1000) }' "$WORK/copy_times" | median_min_max)
+		set -- $stats
+		record "${keys[i]}" "$1" rows/s "$2" "$3"
+		echo "   ${keys[i]}: median $1 rows/s (min $2, max $3)"
+	done
 }
+
 # The same million actions three ways.  Actions of existing pushes land all
 # over every index (the worst case); actions of new pushes (the usual load:
 # a push is created, its actions recorded) go to the right-hand end of the
@@ -310,9 +322,9 @@ q -c "CREATE TEMP TABLE new_pushes AS SELECT push_id FROM pushes ORDER BY push_i
   -c "COPY (SELECT a.app_id, 'f' || substr(a.push_id, 2), a.campaign_id, a.device_id + 5000000, a.profile_id, a.device_token, a.platform, a.channel, a.status, a.attempts, a.error_message, now(), now()
            FROM actions a JOIN new_pushes USING (push_id) ORDER BY a.push_id, a.action_id LIMIT $copy_rows) TO '$WORK/copy_new.csv' (FORMAT csv)" >/dev/null
 q -c "CREATE TABLE bare_actions (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY)" >/dev/null
-copy_rate "6. COPY floor" bare_actions "$WORK/copy.csv"
-copy_rate "6. COPY into actions (indexes and foreign keys on)" actions "$WORK/copy.csv"
-copy_rate "6. COPY into actions, actions of new pushes" actions "$WORK/copy_new.csv"
+copy_rates "6. COPY floor" bare_actions "$WORK/copy.csv" \
+	"6. COPY into actions (indexes and foreign keys on)" actions "$WORK/copy.csv" \
+	"6. COPY into actions, actions of new pushes" actions "$WORK/copy_new.csv"
 q -c "DROP TABLE bare_actions" -c "DELETE FROM pushes WHERE push_id LIKE 'f%'" >/dev/null
 # two COPY streams at once, as a loader would use both cores
 head -n $((copy_rows / 2)) "$WORK/copy.csv" >"$WORK/copy_a.csv"
