@@ -2,7 +2,7 @@
 -- as declared on purpose; aggregates combine; SQL functions pin search_path.
 BEGIN;
 SET search_path = public;  -- so regprocedure prints schema-qualified names
-SELECT plan(11);
+SELECT plan(12);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.oid::regprocedure::text AS signature, p.prokind, p.provolatile, p.proparallel,
@@ -122,6 +122,12 @@ CREATE INDEX ON dedup_probe (app_id, campaign_id, status, attempts);
 -- deduplicated: about 6 bytes per row (0.7 MB); one entry per row is 4 MB
 SELECT cmp_ok((SELECT pg_relation_size(indexrelid) FROM pg_index WHERE indrelid = 'dedup_probe'::regclass),
               '<', 1200000::bigint, 'an index shaped like actions_summary_idx stores 100,000 rows in posting lists');
+
+-- the README offers ingest-heavy deployments to drop the summary index; the
+-- extension must not depend on it (rolled back with this test)
+SELECT lives_ok($$DROP INDEX push_actions.actions_summary_idx;
+                  SELECT push_actions.delivery_summary(status, attempts) FROM push_actions.actions$$,
+                'the summary index can be dropped and summaries still run');
 
 SELECT * FROM finish();
 ROLLBACK;
