@@ -69,7 +69,7 @@ row "7. size of a delivery_summary value" "$(v "7. size of delivery_summary") by
 
 echo
 echo "push_actions benchmark: SCALE=$scale, $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GB, PostgreSQL $(pg_config --version | awk '{print $2}'), huge pages ${HUGE_PAGES:-?}, JIT off;"
-echo "timings: median of ${RUNS:-5} runs after a warm-up; latencies: pgbench, ${CALLS:-1000} calls, prepared statements"
+echo "timings: median of ${RUNS:-5} runs after a warm-up, the queries of a comparison taking turns; latencies: pgbench, prepared statements, at least ${CALLS:-1000} calls of each side, picked at random in one run"
 echo
 echo "| measurement | achieved | target | |"
 echo "|---|---|---|---|"
