@@ -775,6 +775,9 @@ WITH push_gone AS (
 	       coalesce(push_actions.delivery_summary(summary), '{}'),
 	       coalesce(push_actions.delivery_summary(messages), '{}')
 	FROM parts GROUP BY 1, 2, 3, 4
+	-- in key order: two folds that share rows (same app, campaign, platform and
+	-- day) then take them in the same order and wait instead of deadlocking
+	ORDER BY 1, 2, 3, 4
 	ON CONFLICT (app_id, campaign_id, platform, day) DO UPDATE
 	SET summary = r.summary OPERATOR(push_actions.+) excluded.summary,
 	    messages = r.messages OPERATOR(push_actions.+) excluded.messages

@@ -47,7 +47,7 @@ wait $b; rb=$?
 wait $w
 
 [ $ra -eq 0 ] && [ $rb -eq 0 ] && echo "ok 1 - both purgers ran without error" \
-	|| { echo "not ok 1 - a purger failed"; head -5 "$outA" "$outB"; }
+	|| { echo "not ok 1 - a purger failed"; grep -hv '^[0-9]*$' "$outA" "$outB" | head -5; }
 
 removed=$(cat "$outA" "$outB" | awk '/^[0-9]+$/ { s += $1 } END { print s + 0 }')
 [ "$removed" = 250 ] && echo "ok 2 - the purgers removed 250 pushes between them" \
