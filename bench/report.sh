@@ -23,7 +23,7 @@ row() { rows+=("$1|$2|$3|$4"); }	# what | achieved | target | verdict
 
 # The rows of measurements 1-3 for one planner profile (key marker P).
 aggregate_rows() {
-	local P=$1 floor0 ours0 plain0 floor ours1 plain1 ours2 plain2 grouping r
+	local P=$1 floor0 seq0 ours0 plain0 floor ours1 plain1 ours2 plain2 grouping r
 	floor0=$(v "1$P. count(*) over all actions (scan floor)")
 	ours0=$(v "1$P. delivery_summary(status, attempts) over all actions")
 	plain0=$(v "1$P. plain SQL: 9 count FILTER + sum over all actions")

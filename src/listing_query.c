@@ -165,7 +165,8 @@ append_status_condition(StringInfo sql, const Condition *c)
 /* Writes one condition into sql, adding its values to q's parameters. */
 static void
 append_condition(ListQuery *q, StringInfo sql, const Condition *c)
-{	const char *expr = c->column->expr;
+{
+	const char *expr = c->column->expr;
 	Oid			type;
 
 	if (c->column->kind == COL_ERROR)
