@@ -271,8 +271,15 @@ Datum
 delivery_summary_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	DeliverySummary *result = palloc(sizeof(DeliverySummary));
+	DeliverySummary *result;
 
+	/* as in push_status_recv: name the type, not the protocol */
+	if (buf->len - buf->cursor != SUMMARY_FIELDS * (int) sizeof(int64))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary delivery_summary of %d bytes", buf->len - buf->cursor),
+				 errdetail("A binary delivery_summary is %d big-endian 8-byte integers: the %d counts, then attempts.", SUMMARY_FIELDS, PUSH_STATUS_COUNT)));
+	result = palloc(sizeof(DeliverySummary));
 	for (int i = 0; i < SUMMARY_FIELDS; i++)
 	{
 		int64		v = pq_getmsgint64(buf);

@@ -103,6 +103,15 @@ push_status_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 
+	/*
+	 * Checked here so a short or long value is reported as a bad push_status,
+	 * not as the protocol error pq_getmsgbyte would raise.
+	 */
+	if (buf->len - buf->cursor != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary push_status of %d bytes", buf->len - buf->cursor),
+				 errdetail("A binary push_status is one byte.")));
 	PG_RETURN_PUSH_STATUS(checked_status(pq_getmsgbyte(buf)));
 }
 

@@ -61,6 +61,11 @@ CREATE TEMP TABLE raw (b bytea);
 INSERT INTO raw VALUES (decode(repeat('00', 16) || 'ffffffffffffffff' || repeat('00', 56), 'hex'));
 COPY (SELECT b FROM raw) TO :'binfile' (FORMAT binary);
 COPY ds_in FROM :'binfile' (FORMAT binary);
+-- 79 and 81 bytes
+COPY (SELECT decode(repeat('00', 79), 'hex')) TO :'binfile' (FORMAT binary);
+COPY ds_in FROM :'binfile' (FORMAT binary);
+COPY (SELECT decode(repeat('00', 81), 'hex')) TO :'binfile' (FORMAT binary);
+COPY ds_in FROM :'binfile' (FORMAT binary);
 SELECT typlen, typbyval, typalign, typstorage FROM pg_type WHERE oid = 'delivery_summary'::regtype;
 
 -- jsonb, merging, equality

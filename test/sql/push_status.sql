@@ -78,5 +78,10 @@ COPY (SELECT chr(9)::"char") TO :'binfile' (FORMAT binary);
 COPY bin_in FROM :'binfile' (FORMAT binary);
 COPY (SELECT chr(127)::"char") TO :'binfile' (FORMAT binary);
 COPY bin_in FROM :'binfile' (FORMAT binary);
+-- a value of the wrong length names the type, not the protocol
+COPY (SELECT '\x0102'::bytea) TO :'binfile' (FORMAT binary);
+COPY bin_in FROM :'binfile' (FORMAT binary);
+COPY (SELECT ''::bytea) TO :'binfile' (FORMAT binary);
+COPY bin_in FROM :'binfile' (FORMAT binary);
 SELECT pg_typeof('sent'::push_status), typlen, typbyval, typalign
 FROM pg_type WHERE oid = 'push_status'::regtype;

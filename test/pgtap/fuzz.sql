@@ -1,0 +1,261 @@
+-- Random bad input, from a fixed seed so a failure can be replayed: the
+-- JSON APIs must answer every request with their error JSON (never an SQL
+-- error), and type input must fail only with data-exception SQLSTATEs.
+-- Requests are valid ones with parts swapped for random JSON or for names
+-- from the API's own vocabulary, so they get past the first checks and reach
+-- the deeper ones (operators against columns, value types, ranges, nesting).
+BEGIN;
+SET search_path = push_actions, public;
+\i test/data/seed_245624.sql
+\i test/data/seed_pushy.sql
+SELECT plan(13);
+SELECT setseed(0.4217);
+
+-- words the parser knows, and values near its limits
+CREATE TEMP TABLE words (w jsonb);
+INSERT INTO words SELECT to_jsonb(x) FROM unnest(ARRAY[
+	'action_id', 'campaign_id', 'push_id', 'create_time', 'device_id', 'profile_id',
+	'device_token', 'platform', 'channel', 'status', 'attempts', 'error',
+	'error_message', 'message', 'update_time', 'app_id', 'ACTION_ID', 'action_id DESC',
+	'create_time asc', 'status desc nulls last', 'action_id DESC, device_id', '',
+	'=', '!=', '<>', '<', '<=', '>', '>=', 'in', 'not in', 'between', 'like',
+	'is null', 'is not null', 'IN', 'not  in', 'failed', 'bounced', 'android',
+	'YOUR_APPTOKEN', 'OTHER_APPTOKEN', 'SECRET_API_KEY', '5ea9b214b47cad768a35f13a', '%', '_', E'\\', '''', '"', ';', '--',
+	'é', '日本', repeat('x', 10000), 'NaN', 'Infinity', '-0', '1e400',
+	'2017-01-01', '00:00', 'true']) x;
+INSERT INTO words SELECT x::jsonb FROM unnest(ARRAY[
+	'0', '1', '-1', '50', '1000', '1001', '2147483647', '2147483648',
+	'-2147483649', '9223372036854775807', '9223372036854775808',
+	'-9223372036854775809', '1e20', '-1e20', '1.5', '0.0000001', '245624',
+	'1485883608', '253402300800', '-62135596801', '1e400', 'true', 'false',
+	'null', '[]', '{}', '[[]]', '[null]', '["a","b"]', '[1,2,3]', '[1,"a"]',
+	'[245624, 245625]', '[[1,2]]', '{"a":1}']) x;
+
+-- a random JSON value, nested at most depth levels
+CREATE FUNCTION pg_temp.rand_json(depth int) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	k int := floor(random() * (CASE WHEN depth > 0 THEN 10 ELSE 7 END))::int;
+	n int := floor(random() * 4)::int;
+	result jsonb;
+BEGIN
+	CASE k
+	WHEN 0, 1, 2, 3 THEN
+		SELECT w INTO result FROM words OFFSET floor(random() * (SELECT count(*) FROM words)) LIMIT 1;
+	WHEN 4 THEN result := to_jsonb(floor((random() - 0.5) * 10 ^ floor(random() * 22)));
+	WHEN 5 THEN result := to_jsonb(random() * 1e6);
+	WHEN 6 THEN result := to_jsonb(chr(32 + floor(random() * 95)::int) || chr(1 + floor(random() * 1000)::int));
+	WHEN 7, 8 THEN
+		SELECT coalesce(jsonb_agg(pg_temp.rand_json(depth - 1)), '[]') INTO result FROM generate_series(1, n);
+	ELSE
+		SELECT coalesce(jsonb_object_agg(w #>> '{}', pg_temp.rand_json(depth - 1)), '{}') INTO result
+		FROM (SELECT w FROM words WHERE jsonb_typeof(w) = 'string' ORDER BY random() LIMIT n) s;
+	END CASE;
+	RETURN result;
+END $$;
+
+-- a valid request with one to three parts replaced
+CREATE FUNCTION pg_temp.rand_request() RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	r jsonb := '{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id","=",245624],["error","=",1]],
+	             "select":["action_id","device_id","error_message"],"order":["action_id DESC"],
+	             "limit":50,"offset":0}';
+	paths text[] := ARRAY['apptoken', 'condition', 'condition,0', 'condition,0,0', 'condition,0,1',
+	                      'condition,0,2', 'condition,1,1', 'condition,1,2', 'select', 'select,1',
+	                      'order', 'order,0', 'limit', 'offset', 'extra'];
+BEGIN
+	FOR i IN 1..1 + floor(random() * 3)::int LOOP
+		r := jsonb_set(r, string_to_array(paths[1 + floor(random() * array_length(paths, 1))::int], ','),
+		               pg_temp.rand_json(3), true);
+	END LOOP;
+	RETURN r;
+END $$;
+
+-- a well-formed request: random columns, operators and values of the column's
+-- type, so every operator meets every column and the query is compiled and run
+CREATE FUNCTION pg_temp.rand_value(col text, op text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	one jsonb;
+BEGIN
+	IF op IN ('in', 'not in') THEN
+		RETURN (SELECT coalesce(jsonb_agg(pg_temp.rand_value(col, '=')), '[]')
+		        FROM generate_series(1, floor(random() * 4)::int));
+	ELSIF op = 'between' THEN
+		RETURN jsonb_build_array(pg_temp.rand_value(col, '='), pg_temp.rand_value(col, '='));
+	ELSIF op IN ('is null', 'is not null') THEN
+		RETURN 'null';
+	END IF;
+	one := CASE
+		WHEN col IN ('create_time', 'update_time') THEN to_jsonb(1467728373 + floor(random() * 2e7))
+		WHEN col IN ('action_id', 'device_id') THEN to_jsonb(floor(random() * 2.2e7))
+		WHEN col = 'campaign_id' THEN to_jsonb(245624 + floor(random() * 2))
+		WHEN col = 'attempts' THEN to_jsonb(floor(random() * 12))
+		WHEN col = 'error' THEN to_jsonb(floor(random() * 2))
+		WHEN col = 'status' THEN to_jsonb((ARRAY['failed', 'bounced', 'sent', 'delivered', 'Opened'])[1 + floor(random() * 5)::int])
+		WHEN col = 'platform' THEN to_jsonb((ARRAY['android', 'ios', 'web'])[1 + floor(random() * 3)::int])
+		ELSE to_jsonb((ARRAY['p-17186391', 'Not personalized', '%Uninstalled', 'fe8f%', 'a_c', 'push', ''])[1 + floor(random() * 7)::int])
+	END;
+	RETURN one;
+END $$;
+CREATE FUNCTION pg_temp.rand_wellformed_request() RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	cols text[] := ARRAY['action_id', 'campaign_id', 'push_id', 'create_time', 'device_id', 'profile_id',
+	                     'device_token', 'platform', 'channel', 'status', 'attempts', 'error',
+	                     'error_message', 'message', 'update_time'];
+	ops text[] := ARRAY['=', '!=', '<>', '<', '<=', '>', '>=', 'in', 'not in', 'between', 'like',
+	                    'is null', 'is not null'];
+	conds jsonb := '[]';
+	col text;
+	op text;
+BEGIN
+	FOR i IN 1..floor(random() * 4)::int LOOP
+		col := cols[1 + floor(random() * 15)::int];
+		op := ops[1 + floor(random() * 13)::int];
+		conds := conds || jsonb_build_array(jsonb_build_array(col, op, pg_temp.rand_value(col, op)));
+	END LOOP;
+	RETURN jsonb_build_object('apptoken', 'YOUR_APPTOKEN', 'condition', conds,
+		'select', (SELECT jsonb_agg(c) FROM (SELECT c FROM unnest(cols) c ORDER BY random() LIMIT 1 + floor(random() * 15)::int) s),
+		'order', jsonb_build_array(cols[1 + floor(random() * 15)::int] || (ARRAY['', ' DESC', ' asc'])[1 + floor(random() * 3)::int]),
+		'limit', 1 + floor(random() * 10)::int, 'offset', floor(random() * 5)::int);
+END $$;
+
+CREATE TEMP TABLE answers (request jsonb, answer jsonb, sqlstate text, message text);
+DO $$
+DECLARE
+	req jsonb;
+BEGIN
+	FOR i IN 1..2000 LOOP
+		req := CASE i % 4 WHEN 0 THEN pg_temp.rand_json(4) WHEN 1 THEN pg_temp.rand_wellformed_request()
+		              ELSE pg_temp.rand_request() END;
+		BEGIN
+			INSERT INTO answers (request, answer) VALUES (req, list_push_devices(req));
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO answers VALUES (req, NULL, SQLSTATE, SQLERRM);
+		END;
+	END LOOP;
+END $$;
+
+SELECT is((SELECT count(*) FROM answers WHERE answer IS NULL), 0::bigint,
+          'list_push_devices: no random request raises an SQL error');
+SELECT is((SELECT count(*) FROM answers
+           WHERE answer IS NOT NULL AND NOT (answer @> '{"code":200,"success":true}' AND jsonb_typeof(answer -> 'data') = 'array'
+                                         OR answer @> '{"code":400,"success":false}' AND jsonb_typeof(answer -> 'message') = 'string'
+                                         OR answer @> '{"code":401,"success":false}' AND jsonb_typeof(answer -> 'message') = 'string')), 0::bigint,
+          'every answer is a 200 with data, or a 400 or 401 with a message');
+SELECT cmp_ok((SELECT count(*) FROM answers WHERE answer ->> 'code' = '200'), '>=', 100::bigint,
+              'some random requests are still valid (the generator reaches the query)');
+SELECT cmp_ok((SELECT count(DISTINCT answer ->> 'message') FROM answers WHERE answer ->> 'code' = '400'), '>=', 30::bigint,
+              'the bad ones meet many different checks');
+SELECT is((SELECT count(*) FROM answers
+           WHERE answer ->> 'code' = '200'
+             AND jsonb_array_length(answer -> 'data') > coalesce((request ->> 'limit')::int, 50)), 0::bigint,
+          'no successful answer holds more rows than its limit');
+
+SELECT is((SELECT count(*) FROM answers, jsonb_array_elements(answer -> 'data') d
+           WHERE answer ->> 'code' = '200' AND jsonb_typeof(request -> 'select') = 'array'
+             AND (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(d) k)
+                 IS DISTINCT FROM (SELECT array_agg(DISTINCT s ORDER BY s) FROM jsonb_array_elements_text(request -> 'select') s)),
+          0::bigint, 'every row answered holds exactly the selected keys');
+SELECT cmp_ok((SELECT count(*) FROM answers WHERE jsonb_array_length(answer -> 'data') > 0), '>=', 50::bigint,
+              'and many answers hold rows');
+
+-- push_info with random ids and keys
+CREATE TEMP TABLE pushy (answer jsonb, sqlstate text);
+DO $$
+DECLARE
+	id text;
+	key text;
+BEGIN
+	FOR i IN 1..500 LOOP
+		id := (SELECT w #>> '{}' FROM words OFFSET floor(random() * (SELECT count(*) FROM words)) LIMIT 1);
+		key := (SELECT w #>> '{}' FROM words OFFSET floor(random() * (SELECT count(*) FROM words)) LIMIT 1);
+		BEGIN
+			INSERT INTO pushy VALUES (push_info(id, key), NULL);
+			INSERT INTO pushy VALUES (push_info(id || chr(1 + floor(random() * 200)::int), 'SECRET_API_KEY'), NULL);
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO pushy VALUES (NULL, SQLSTATE);
+		END;
+	END LOOP;
+END $$;
+SELECT is((SELECT count(*) FROM pushy WHERE answer IS NULL OR NOT answer ?| ARRAY['push', 'code']), 0::bigint,
+          'push_info answers every random id and key with a push or an error object');
+
+-- type input: random text either parses and round-trips, or fails with 22xxx
+CREATE TEMP TABLE typed (input text, ok boolean, sqlstate text);
+DO $$
+DECLARE
+	s text;
+	parts text[] := ARRAY['scheduled', 'attempted', 'sent', 'delivered', 'opened', 'converted',
+	                      'failed', 'bounced', 'expired', 'attempts', 'Sent', ' ', ',', ':', '{', '}',
+	                      '"', '0', '1', '-1', '9223372036854775807', '9223372036854775808',
+	                      '99999999999999999999', 'e', '.', E'\t', E'\n', 'é', ''];
+BEGIN
+	FOR i IN 1..3000 LOOP
+		s := CASE WHEN i % 2 = 0 THEN '{' ELSE '' END;
+		FOR j IN 1..floor(random() * 8)::int LOOP
+			s := s || parts[1 + floor(random() * array_length(parts, 1))::int];
+		END LOOP;
+		IF i % 2 = 0 AND random() < 0.8 THEN s := s || '}'; END IF;
+		BEGIN
+			IF i % 2 = 0 THEN
+				PERFORM 1 WHERE s::delivery_summary::text::delivery_summary IS DISTINCT FROM s::delivery_summary;
+				IF FOUND THEN RAISE EXCEPTION 'round trip' USING ERRCODE = 'XX001'; END IF;
+			ELSE
+				PERFORM 1 WHERE s::push_status::text::push_status IS DISTINCT FROM s::push_status;
+				IF FOUND THEN RAISE EXCEPTION 'round trip' USING ERRCODE = 'XX001'; END IF;
+			END IF;
+			INSERT INTO typed VALUES (s, true, NULL);
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO typed VALUES (s, false, SQLSTATE);
+		END;
+	END LOOP;
+END $$;
+SELECT is((SELECT count(*) FROM typed WHERE NOT ok AND sqlstate NOT LIKE '22%'), 0::bigint,
+          'random text fails as push_status or delivery_summary only with a data exception');
+SELECT cmp_ok((SELECT count(*) FROM typed WHERE ok), '>=', 100::bigint,
+              'and some of it parses, and then round-trips through text');
+
+-- binary input: random bytes, or a valid value with one byte changed, loaded
+-- by COPY BINARY (fed through base64 by a program, so no file is left); each
+-- load either fails with a data exception or gives a value that round-trips
+CREATE TEMP TABLE bin_status (v push_status);
+CREATE TEMP TABLE bin_summary (v delivery_summary);
+CREATE TEMP TABLE binary_loads (ok boolean, sqlstate text);
+DO $$
+DECLARE
+	copy_header bytea := '\x5047434f50590aff0d0a000000000000000000'::bytea;
+	valid bytea;
+	field bytea;
+BEGIN
+	FOR i IN 1..300 LOOP
+		valid := CASE WHEN i % 2 = 0 THEN push_status_send('opened')
+		              ELSE delivery_summary_send('{"sent":3,"failed":1,"attempts":9}') END;
+		IF random() < 0.5 THEN
+			-- push_status's one byte is valid below 9; try near that
+			field := set_byte(valid, floor(random() * length(valid))::int,
+			                  floor(random() * CASE WHEN i % 2 = 0 THEN 16 ELSE 256 END)::int);
+		ELSE
+			field := substring(decode(repeat(md5(random()::text), 6), 'hex')
+			                   FROM 1 FOR floor(random() * (length(valid) + 3))::int);
+		END IF;
+		BEGIN
+			EXECUTE format('COPY %I FROM PROGRAM %L (FORMAT binary)',
+			               CASE WHEN i % 2 = 0 THEN 'bin_status' ELSE 'bin_summary' END,
+			               'echo ' || translate(encode(copy_header || '\x0001'::bytea || int4send(length(field))
+			                                           || field || '\xffff'::bytea, 'base64'), E'\n', '')
+			               || ' | base64 -d');
+			INSERT INTO binary_loads VALUES (true, NULL);
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO binary_loads VALUES (false, SQLSTATE);
+		END;
+	END LOOP;
+END $$;
+SELECT is((SELECT count(*) FROM binary_loads WHERE NOT ok AND sqlstate NOT LIKE '22%'), 0::bigint,
+          'random bytes fail as push_status or delivery_summary only with a data exception');
+SELECT is((SELECT count(*) FROM bin_status WHERE v::text::push_status IS DISTINCT FROM v)
+          + (SELECT count(*) FROM bin_summary WHERE v::text::delivery_summary IS DISTINCT FROM v), 0::bigint,
+          'what random bytes load round-trips through text');
+SELECT cmp_ok(least((SELECT count(*) FROM bin_status), (SELECT count(*) FROM bin_summary)), '>=', 10::bigint,
+              'and random bytes load as both types');
+
+SELECT * FROM finish();
+ROLLBACK;
