@@ -37,9 +37,15 @@ aggregate_rows() {
 	r=$(ratio "$ours1" "$floor"); row "1$P. delivery_summary per campaign vs count(*) floor ($ours1 vs $floor ms)" "${r}x" "<= 1.3x" "$(check "$r" "<=" 1.3)"
 	r=$(ratio "$plain1" "$ours1"); row "1$P. ... speed-up over 9 x count FILTER + sum per campaign ($plain1 ms; $(plans "1$P. delivery_summary(status, attempts) per campaign" "1$P. plain SQL: 9 count FILTER + sum per campaign"))" "${r}x" ">= 1.5x" "$(check "$r" ">=" 1.5)"
 	ours2=$(v "2$P. rollup_status per message")
-	plain2=$(v "2$P. plain SQL: CASE over bool_or per message")
 	grouping=$(v "2$P. count(*) per message (same grouping)")
-	r=$(ratio "$plain2" "$ours2"); row "2$P. rollup_status per message vs CASE over bool_or ($ours2 vs $plain2 ms; same result: $(v "2$P. rollup_status agrees with plain SQL"); $(plans "2$P. rollup_status per message" "2$P. plain SQL: CASE over bool_or per message"))" "${r}x" ">= 2x" "$(check "$r" ">=" 2)"
+	# measured against the faster of the plain formulations; the other for reference
+	local best=bit_or other=bool_or
+	if awk -v a="$(v "2$P. plain SQL: CASE over bool_or per message")" -v b="$(v "2$P. plain SQL: CASE over bit_or per message")" \
+	       'BEGIN { exit !(b == "" || (a != "" && a + 0 < b + 0)) }'; then best=bool_or other=bit_or; fi
+	plain2=$(v "2$P. plain SQL: CASE over $best per message")
+	r=$(ratio "$plain2" "$ours2"); row "2$P. rollup_status per message vs the faster plain SQL, CASE over $best ($ours2 vs $plain2 ms; same result: $(v "2$P. rollup_status agrees with plain SQL"); $(plans "2$P. rollup_status per message" "2$P. plain SQL: CASE over $best per message"))" "${r}x" ">= 2x" "$(check "$r" ">=" 2)"
+	plain2=$(v "2$P. plain SQL: CASE over $other per message")
+	[ -z "$plain2" ] || row "2$P. ... speed-up over CASE over $other ($plain2 ms)" "$(ratio "$plain2" "$ours2")x" "" ""
 	row "2$P. rollup_status vs count(*) with the same GROUP BY ($grouping ms)" "$(ratio "$ours2" "$grouping")x" "" ""
 	r=$(ratio "$ours0" "$(v "3$P. delivery_summary over all actions, 2 workers")"); row "3$P. speed-up with 2 workers: delivery_summary over all actions$(serial "3$P. delivery_summary over all actions, 2 workers")" "${r}x" ">= 1.7x" "$(check "$r" ">=" 1.7)"
 	r=$(ratio "$ours1" "$(v "3$P. delivery_summary per campaign, 2 workers")"); row "3$P. speed-up with 2 workers: delivery_summary per campaign$(serial "3$P. delivery_summary per campaign, 2 workers")" "${r}x" ">= 1.7x" "$(check "$r" ">=" 1.7)"
