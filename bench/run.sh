@@ -145,13 +145,16 @@ PLAIN_ROLLUP="CASE WHEN bool_or(status = 'converted') THEN 'converted'
 	WHEN bool_or(status = 'bounced') THEN 'bounced' ELSE 'expired' END"
 # The same rule from one bit_or over a bit per status (the WHENs in the
 # dataset's order of frequency), decoded once per message: one transition per
-# row instead of eight, so faster than the bool_or form.  The better of the two
-# is what rollup_status is measured against.
+# row instead of eight, so faster than the bool_or form.  Decoding in an outer
+# query is 3% faster than writing the bit_or into every WHEN; it adds a
+# Subquery Scan, which only projects, and which the plan comparison ignores.
+# The better of the two plain forms is what rollup_status is measured against.
 PLAIN_BITS="bit_or(CASE status WHEN 'sent' THEN 4 WHEN 'delivered' THEN 8 WHEN 'opened' THEN 16 WHEN 'converted' THEN 32
 	WHEN 'attempted' THEN 2 WHEN 'failed' THEN 64 WHEN 'scheduled' THEN 1 WHEN 'bounced' THEN 128 ELSE 256 END)"
 PLAIN_BITS_ROLLUP="CASE WHEN b & 32 <> 0 THEN 'converted' WHEN b & 3 <> 0 THEN CASE WHEN b = 1 THEN 'scheduled' ELSE 'attempted' END
 	WHEN b & 16 <> 0 THEN 'opened' WHEN b & 8 <> 0 THEN 'delivered' WHEN b & 4 <> 0 THEN 'sent'
 	WHEN b & 64 <> 0 THEN 'failed' WHEN b & 128 <> 0 THEN 'bounced' ELSE 'expired' END"
+PLAIN_BITS_MESSAGES="SELECT $PLAIN_BITS_ROLLUP AS r FROM (SELECT push_id, profile_id, $PLAIN_BITS AS b FROM actions GROUP BY 1, 2) s0"
 
 # Measurements 1-3 under the planner settings in SETTINGS, keys marked with P.
 # They run twice: with PostgreSQL's default costs, and with random_page_cost =
@@ -182,13 +185,13 @@ aggregates() {
 	time_group "2$P. count(*) per message (same grouping)" 0 "" "SELECT c, count(*) FROM (SELECT push_id, profile_id, count(*) AS c FROM actions GROUP BY 1, 2) s GROUP BY c" \
 		"2$P. rollup_status per message" 0 "" "$message" \
 		"2$P. plain SQL: CASE over bool_or per message" 0 "" "SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r" \
-		"2$P. plain SQL: CASE over bit_or per message" 0 "" "SELECT r, count(*) FROM (SELECT $PLAIN_BITS_ROLLUP AS r FROM (SELECT push_id, profile_id, $PLAIN_BITS AS b FROM actions GROUP BY 1, 2) s0) s GROUP BY r" \
+		"2$P. plain SQL: CASE over bit_or per message" 0 "" "SELECT r, count(*) FROM ($PLAIN_BITS_MESSAGES) s GROUP BY r" \
 		"3$P. rollup_status per message, 2 workers" 2 "" "$message"
 	# the three must agree, or the comparison means nothing
 	same=$({ echo "${SETTINGS:-}"; echo "SELECT (SELECT array_agg(r::text || count ORDER BY r::text) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r) a)
 	               = (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r) b)
 	               AND (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r) b)
-	                 = (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM (SELECT $PLAIN_BITS_ROLLUP AS r FROM (SELECT push_id, profile_id, $PLAIN_BITS AS b FROM actions GROUP BY 1, 2) s0) s GROUP BY r) c);"; } | q -At)
+	                 = (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM ($PLAIN_BITS_MESSAGES) s GROUP BY r) c);"; } | q -At)
 	record "2$P. rollup_status agrees with plain SQL" "$same" bool
 	echo "   results agree: $same"
 

@@ -24,6 +24,8 @@ m "plan: 1. plain SQL: 9 count FILTER + sum per campaign" "GroupAggregate / Inde
 m "2. rollup_status per message" 1000 ms
 m "2. plain SQL: CASE over bool_or per message" 2000 ms
 m "2. plain SQL: CASE over bit_or per message" 1600 ms
+m "plan: 2. rollup_status per message" "HashAggregate / HashAggregate / Seq Scan on actions" plan
+m "plan: 2. plain SQL: CASE over bit_or per message" "HashAggregate / Subquery Scan on s0 / HashAggregate / Seq Scan on actions" plan
 m "3. delivery_summary over all actions, 2 workers" 60 ms
 m "plan: 3. delivery_summary over all actions, 2 workers" "Finalize Aggregate / Gather / Partial Aggregate / Parallel Seq Scan on actions" plan
 m "3. rollup_status per message, 2 workers" 1000 ms
@@ -56,11 +58,11 @@ ok $? 5 "a 2-worker figure without a Gather says the planner chose no parallel p
 row '6. COPY into actions, one stream (8 indexes, parent checks on)' | grep -q '| 299999 rows/s | >= 300000 | MISSED |'
 ok $? 6 "299,999 rows/s misses the 300,000 target"
 
-row '2. rollup_status per message vs the faster plain SQL, CASE over bit_or (1000 vs 1600 ms' | grep -q '| 1.60x | >= 2x | MISSED |' \
+row '2. rollup_status per message vs the faster plain SQL, CASE over bit_or (1000 vs 1600 ms' | grep -F 'same plan: HashAggregate / HashAggregate / Seq Scan on actions)' | grep -q '| 1.60x | >= 2x | MISSED |' \
 	&& row '2. ... speed-up over CASE over bool_or (2000 ms)' | grep -q '| 2.00x |  |  |'
-ok $? 7 "per message, rollup_status is judged against the faster plain formulation, not the slower"
+ok $? 7 "per message, rollup_status is judged against the faster plain formulation, and a Subquery Scan does not make plans differ"
 
 json=$(cat "$dir/latest.json")
 [ "$(echo "SELECT jsonb_array_length(:'j'::jsonb -> 'measurements') || ' ' || (:'j'::jsonb #>> '{measurements,0,max}');" |
-     psql -X -At -d pa_tap -v j="$json")" = "19 101" ]
+     psql -X -At -d pa_tap -v j="$json")" = "21 101" ]
 ok $? 8 "latest.json is valid JSON with every measurement and its min and max"
