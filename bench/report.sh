@@ -13,7 +13,8 @@ check() { awk -v x="$1" -v op="$2" -v t="$3" 'BEGIN { if (x == "n/a" || x == "")
 
 # whether the two keys' queries ran with the same plan nodes (a Subquery Scan
 # only projects a subquery's columns, so it is left out of the comparison)
-plans() { local a b; a=$(v "plan: $1" | sed 's# / Subquery Scan on [A-Za-z0-9_]*##g'); b=$(v "plan: $2" | sed 's# / Subquery Scan on [A-Za-z0-9_]*##g')
+nodes() { v "plan: $1" | sed 's# / Subquery Scan on [A-Za-z0-9_]*##g'; }
+plans() { local a b; a=$(nodes "$1"); b=$(nodes "$2")
 	if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "same plan: $a"; else echo "PLANS DIFFER: $a versus $b"; fi; }
 
 # " (the planner chose no parallel plan)" when the 2-worker query has no Gather

@@ -188,10 +188,10 @@ aggregates() {
 		"2$P. plain SQL: CASE over bit_or per message" 0 "" "SELECT r, count(*) FROM ($PLAIN_BITS_MESSAGES) s GROUP BY r" \
 		"3$P. rollup_status per message, 2 workers" 2 "" "$message"
 	# the three must agree, or the comparison means nothing
-	same=$({ echo "${SETTINGS:-}"; echo "SELECT (SELECT array_agg(r::text || count ORDER BY r::text) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r) a)
-	               = (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r) b)
-	               AND (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r) b)
-	                 = (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM ($PLAIN_BITS_MESSAGES) s GROUP BY r) c);"; } | q -At)
+	same=$({ echo "${SETTINGS:-}"; echo "SELECT ours = bool_or_form AND bool_or_form = bit_or_form FROM (SELECT
+	                 (SELECT array_agg(r::text || count ORDER BY r::text) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r) a) AS ours,
+	                 (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r) b) AS bool_or_form,
+	                 (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM ($PLAIN_BITS_MESSAGES) s GROUP BY r) c) AS bit_or_form) x;"; } | q -At)
 	record "2$P. rollup_status agrees with plain SQL" "$same" bool
 	echo "   results agree: $same"
 
