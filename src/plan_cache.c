@@ -36,6 +36,7 @@ plan_cache_get(const char *sql, int nargs, Oid *argtypes)
 	uint32		hash = hash_bytes((const unsigned char *) sql, strlen(sql));
 	PlanCacheEntry *victim = &entries[0];
 	SPIPlanPtr	plan;
+	char	   *sql_copy;
 
 	for (int i = 0; i < PLAN_CACHE_SIZE; i++)
 	{
@@ -50,11 +51,26 @@ plan_cache_get(const char *sql, int nargs, Oid *argtypes)
 			victim = e;
 	}
 
-	plan = SPI_prepare(sql, nargs, argtypes);
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "SPI_keepplan failed");
+	/*
+	 * Everything that can fail (out of memory, a query that no longer
+	 * compiles) happens before the victim is touched, so an error leaves
+	 * every entry valid and nothing allocated for good.
+	 */
+	sql_copy = MemoryContextStrdup(TopMemoryContext, sql);
+	PG_TRY();
+	{
+		plan = SPI_prepare(sql, nargs, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+	}
+	PG_CATCH();
+	{
+		pfree(sql_copy);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 
 	if (victim->plan != NULL)
 	{
@@ -62,7 +78,7 @@ plan_cache_get(const char *sql, int nargs, Oid *argtypes)
 		pfree(victim->sql);
 	}
 	victim->hash = hash;
-	victim->sql = MemoryContextStrdup(TopMemoryContext, sql);
+	victim->sql = sql_copy;
 	victim->plan = plan;
 	victim->last_used = ++use_counter;
 	return plan;

@@ -94,6 +94,17 @@ SELECT list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["condition",
 -- the request text never reaches SQL: the actions table is still there
 SELECT count(*) > 0 AS actions_intact FROM actions;
 
+-- A query that no longer compiles (here: a column renamed under it) is an SQL
+-- error, not a 400, and leaves the backend's saved plans as they were: once
+-- the column is back, the same request shape is prepared again and answers.
+SAVEPOINT renamed;
+ALTER TABLE actions RENAME COLUMN error_message TO error_text;
+\set VERBOSITY terse
+SELECT list_push_devices('{"apptoken":"YOUR_APPTOKEN","select":["action_id","error_message"],"condition":[["error","=",1]],"limit":1}');
+\set VERBOSITY default
+ROLLBACK TO renamed;
+SELECT list_push_devices('{"apptoken":"YOUR_APPTOKEN","select":["action_id","error_message"],"condition":[["error","=",1]],"limit":1}') -> 'data' AS after_rename;
+
 -- explain_push_devices raises for what list_push_devices answers with 400/401
 \set VERBOSITY default
 \set ON_ERROR_ROLLBACK on
