@@ -2,7 +2,7 @@
 -- as declared on purpose; aggregates combine; SQL functions pin search_path.
 BEGIN;
 SET search_path = public;  -- so regprocedure prints schema-qualified names
-SELECT plan(12);
+SELECT plan(13);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.oid::regprocedure::text AS signature, p.prokind, p.provolatile, p.proparallel,
@@ -128,6 +128,16 @@ SELECT cmp_ok((SELECT pg_relation_size(indexrelid) FROM pg_index WHERE indrelid 
 SELECT lives_ok($$DROP INDEX push_actions.actions_summary_idx;
                   SELECT push_actions.delivery_summary(status, attempts) FROM push_actions.actions$$,
                 'the summary index can be dropped and summaries still run');
+
+-- the references of actions are declared as foreign keys (pg_dump restores
+-- the parents first by them) but checked per statement: every row-level
+-- trigger of those keys, on actions and on its parents, is disabled
+SELECT is((SELECT array_agg(c.conname::text || ': ' || g.tgenabled::text ORDER BY c.conname, g.tgname)
+           FROM pg_constraint c JOIN pg_trigger g ON g.tgconstraint = c.oid
+           WHERE c.conrelid = 'push_actions.actions'::regclass AND c.contype = 'f'),
+          ARRAY['actions_app_id_fkey: D', 'actions_app_id_fkey: D', 'actions_app_id_fkey: D', 'actions_app_id_fkey: D',
+                'actions_push_fkey: D', 'actions_push_fkey: D', 'actions_push_fkey: D', 'actions_push_fkey: D'],
+          'actions declares its two foreign keys, with their 8 row-level triggers disabled');
 
 SELECT * FROM finish();
 ROLLBACK;
