@@ -35,7 +35,7 @@ plan_cache_get(const char *sql, int nargs, Oid *argtypes)
 {
 	uint32		hash = hash_bytes((const unsigned char *) sql, strlen(sql));
 	PlanCacheEntry *victim = &entries[0];
-	SPIPlanPtr	plan;
+	SPIPlanPtr	plan = NULL;
 	char	   *sql_copy;
 
 	for (int i = 0; i < PLAN_CACHE_SIZE; i++)
