@@ -16,6 +16,15 @@ SELECT action_id, profile_id, status, first_attempt_at
 FROM message_status WHERE app_id = 1 AND campaign_id = 245624 AND status IN ('failed', 'bounced')
 ORDER BY action_id DESC;
 
+-- one person's messages: the filter reaches the table below the grouping, so
+-- the optional person index the README offers turns it into an index lookup
+SAVEPOINT person;
+CREATE INDEX actions_person_idx ON actions (app_id, profile_id) WHERE profile_id IS NOT NULL;
+SET LOCAL enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT push_id, devices, status FROM message_status WHERE app_id = 1 AND profile_id = 'alice';
+SELECT push_id, devices, status FROM message_status WHERE app_id = 1 AND profile_id = 'alice' ORDER BY push_id;
+ROLLBACK TO person;
+
 SELECT app_id, campaign_id, messages, sent, delivered, opened, converted, failed, bounced,
        expired, pending, round(error_rate::numeric, 2) AS error_rate, summary
 FROM campaign_overview ORDER BY app_id, campaign_id;
