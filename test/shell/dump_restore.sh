@@ -8,14 +8,13 @@
 set -u
 PG_BIN=/usr/lib/postgresql/15/bin
 echo "1..6"
-work=$(mktemp -d /tmp/pa_dump.XXXXXX)
 db() { $PG_BIN/psql -X -q -At -v ON_ERROR_STOP=1 -d "$@"; }
-cleanup() {
+drop_databases() {
 	for d in pa_dump pa_restore_plain pa_restore_custom; do db postgres -c "DROP DATABASE IF EXISTS $d" 2>/dev/null; done
-	rm -rf "$work"
 }
-trap cleanup EXIT
-cleanup; work=$(mktemp -d /tmp/pa_dump.XXXXXX)
+work=$(mktemp -d /tmp/pa_dump.XXXXXX)
+trap 'drop_databases; rm -rf "$work"' EXIT
+drop_databases
 for d in pa_dump pa_restore_plain pa_restore_custom; do db postgres -c "CREATE DATABASE $d"; done
 
 # the seed's standalone actions and March's two pushes, of which the first
