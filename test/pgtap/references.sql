@@ -3,7 +3,7 @@
 -- and the parent locked against a concurrent delete.
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(18);
+SELECT plan(22);
 
 INSERT INTO apps (app_id, name, token_hash) VALUES (900, 'refs', sha256(convert_to('REFS', 'UTF8')));
 INSERT INTO pushes (push_id, app_id, payload, expires_at)
@@ -77,6 +77,32 @@ SELECT dblink_exec('writer', 'COMMIT');
 SELECT dblink_disconnect('writer');
 SELECT is(dblink_exec('setup', $$DELETE FROM push_actions.apps WHERE app_id = 910$$), 'DELETE 1', 'then it can go');
 SELECT dblink_disconnect('setup');
+
+-- pg_upgrade re-creates the declared foreign keys with their row-level
+-- triggers enabled; the references must still hold, only slower
+DO $$
+DECLARE
+	t record;
+BEGIN
+	FOR t IN SELECT g.tgrelid::regclass AS rel, g.tgname
+	         FROM pg_trigger g JOIN pg_constraint c ON c.oid = g.tgconstraint
+	         WHERE c.conrelid = 'push_actions.actions'::regclass AND c.contype = 'f'
+	LOOP
+		EXECUTE format('ALTER TABLE %s ENABLE TRIGGER %I', t.rel, t.tgname);
+	END LOOP;
+END
+$$;
+INSERT INTO apps (app_id, name, token_hash) VALUES (920, 'upgraded', sha256(convert_to('UPGRADED', 'UTF8')));
+INSERT INTO pushes (push_id, app_id, payload, expires_at)
+VALUES ('920000000000000000000001', 920, '{}', now() + interval '1 day');
+SELECT lives_ok($$INSERT INTO actions (app_id, push_id, device_id, platform, status)
+                  SELECT 920, '920000000000000000000001', i, 'ios', 'sent' FROM generate_series(1, 3) i$$,
+                'with the keys'' triggers enabled (as after pg_upgrade), actions of an existing push go in');
+SELECT throws_ok($$INSERT INTO actions (app_id, push_id, device_id, platform, status) VALUES (920, 'ffffffffffffffffffffffff', 1, 'ios', 'sent')$$,
+                 '23503', NULL, '... an unknown push is refused');
+SELECT lives_ok($$DELETE FROM pushes WHERE push_id = '920000000000000000000001'$$,
+                '... deleting a push with actions succeeds (the keys cascade too)');
+SELECT is((SELECT count(*)::int FROM actions WHERE push_id = '920000000000000000000001'), 0, '... and its actions are gone');
 
 SELECT * FROM finish();
 ROLLBACK;
