@@ -320,18 +320,31 @@ ALTER TABLE push_actions.actions
 		REFERENCES push_actions.apps ON DELETE CASCADE,
 	ADD CONSTRAINT actions_push_fkey FOREIGN KEY (app_id, push_id)
 		REFERENCES push_actions.pushes ON DELETE CASCADE;
-DO $$
+-- Switches the row-level triggers of those keys off (as installed) or on;
+-- returns how many it switched.  For the extension's owner: after pg_upgrade,
+-- which re-creates the keys with their triggers on, run it with false.
+CREATE FUNCTION push_actions.set_reference_key_triggers(enabled boolean) RETURNS integer
+	LANGUAGE plpgsql VOLATILE STRICT
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
 DECLARE
 	t record;
+	n integer := 0;
 BEGIN
 	FOR t IN SELECT g.tgrelid::regclass AS rel, g.tgname
 	         FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_constraint c ON c.oid = g.tgconstraint
 	         WHERE c.conrelid = 'push_actions.actions'::regclass AND c.contype = 'f'
 	LOOP
-		EXECUTE format('ALTER TABLE %s DISABLE TRIGGER %I', t.rel, t.tgname);
+		EXECUTE format('ALTER TABLE %s %s TRIGGER %I', t.rel, CASE WHEN enabled THEN 'ENABLE' ELSE 'DISABLE' END, t.tgname);
+		n := n + 1;
 	END LOOP;
+	RETURN n;
 END
 $$;
+REVOKE EXECUTE ON FUNCTION push_actions.set_reference_key_triggers(boolean) FROM PUBLIC;
+COMMENT ON FUNCTION push_actions.set_reference_key_triggers(boolean) IS
+	'switches the row-level triggers of the foreign keys declared on actions on or off (off as installed); returns how many';
+SELECT push_actions.set_reference_key_triggers(false);
 
 SELECT pg_catalog.pg_extension_config_dump('push_actions.apps', '');
 SELECT pg_catalog.pg_extension_config_dump('push_actions.pushes', '');

@@ -49,6 +49,7 @@ INSERT INTO declared VALUES
 ('push_actions.push_info(text,text,timestamp with time zone)', 'f', 's', 's', false),
 ('push_actions.delete_push(text,text)', 'f', 'v', 'u', false),
 ('push_actions.purge(timestamp with time zone,integer)', 'f', 'v', 'u', false),
+('push_actions.set_reference_key_triggers(boolean)', 'f', 'v', 'u', true),
 ('push_actions.max(push_actions.push_status)', 'a', 'i', 's', false),
 ('push_actions.min(push_actions.push_status)', 'a', 'i', 's', false),
 ('push_actions.new_push_id()', 'f', 'v', 's', false),

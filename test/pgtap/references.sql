@@ -3,7 +3,7 @@
 -- and the parent locked against a concurrent delete.
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(22);
+SELECT plan(23);
 
 INSERT INTO apps (app_id, name, token_hash) VALUES (900, 'refs', sha256(convert_to('REFS', 'UTF8')));
 INSERT INTO pushes (push_id, app_id, payload, expires_at)
@@ -80,18 +80,7 @@ SELECT dblink_disconnect('setup');
 
 -- pg_upgrade re-creates the declared foreign keys with their row-level
 -- triggers enabled; the references must still hold, only slower
-DO $$
-DECLARE
-	t record;
-BEGIN
-	FOR t IN SELECT g.tgrelid::regclass AS rel, g.tgname
-	         FROM pg_trigger g JOIN pg_constraint c ON c.oid = g.tgconstraint
-	         WHERE c.conrelid = 'push_actions.actions'::regclass AND c.contype = 'f'
-	LOOP
-		EXECUTE format('ALTER TABLE %s ENABLE TRIGGER %I', t.rel, t.tgname);
-	END LOOP;
-END
-$$;
+SELECT is(set_reference_key_triggers(true), 8, 'the 8 row-level triggers of the declared keys switch on');
 INSERT INTO apps (app_id, name, token_hash) VALUES (920, 'upgraded', sha256(convert_to('UPGRADED', 'UTF8')));
 INSERT INTO pushes (push_id, app_id, payload, expires_at)
 VALUES ('920000000000000000000001', 920, '{}', now() + interval '1 day');
