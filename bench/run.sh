@@ -173,7 +173,8 @@ aggregates() {
 		"1$P. count(*) over all actions, sequential scan" 0 "SET LOCAL enable_indexonlyscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off;" "SELECT count(*) FROM actions" \
 		"1$P. delivery_summary(status, attempts) over all actions" 0 "" "$all" \
 		"1$P. plain SQL: 9 count FILTER + sum over all actions" 0 "" "SELECT $PLAIN_COUNTS sum(attempts) FROM actions" \
-		"3$P. delivery_summary over all actions, 2 workers" 2 "" "$all"
+		"3$P. delivery_summary over all actions, 2 workers" 2 "" "$all" \
+		"3$P. count(*) over all actions, 2 workers" 2 "" "SELECT count(*) FROM actions"
 	echo "== 1. summary per campaign, 3. with 2 workers$P"
 	time_group "1$P. count(*) per campaign (scan floor)" 0 "" "SELECT app_id, campaign_id, count(*) FROM actions GROUP BY 1, 2" \
 		"1$P. delivery_summary(status, attempts) per campaign" 0 "" "$campaign" \
@@ -338,11 +339,15 @@ q -c "CREATE TEMP TABLE new_pushes AS SELECT push_id FROM pushes ORDER BY push_i
       SELECT 'f' || substr(p.push_id, 2), p.app_id, p.campaign_id, p.payload, now(), now() + interval '30 days' FROM pushes p JOIN new_pushes USING (push_id)" \
   -c "COPY (SELECT a.app_id, 'f' || substr(a.push_id, 2), a.campaign_id, a.device_id + 5000000, a.profile_id, a.device_token, a.platform, a.channel, a.status, a.attempts, a.error_message, now(), now()
            FROM actions a JOIN new_pushes USING (push_id) ORDER BY a.push_id, a.action_id LIMIT $copy_rows) TO '$WORK/copy_new.csv' (FORMAT csv)" >/dev/null
-q -c "CREATE TABLE bare_actions (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY)" >/dev/null
+# A reference between the two: the same table with its primary key alone, to
+# show what one B-tree costs a row here.
+q -c "CREATE TABLE bare_actions (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY)" \
+  -c "CREATE TABLE pk_actions (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY, PRIMARY KEY (action_id, app_id))" >/dev/null
 copy_rates "6. COPY floor" bare_actions "$WORK/copy.csv" \
+	"6. COPY, primary key only" pk_actions "$WORK/copy.csv" \
 	"6. COPY into actions (indexes and foreign keys on)" actions "$WORK/copy.csv" \
 	"6. COPY into actions, actions of new pushes" actions "$WORK/copy_new.csv"
-q -c "DROP TABLE bare_actions" -c "DELETE FROM pushes WHERE push_id LIKE 'f%'" >/dev/null
+q -c "DROP TABLE bare_actions, pk_actions" -c "DELETE FROM pushes WHERE push_id LIKE 'f%'" >/dev/null
 # two COPY streams at once, as a loader would use both cores
 head -n $((copy_rows / 2)) "$WORK/copy.csv" >"$WORK/copy_a.csv"
 tail -n +$((copy_rows / 2 + 1)) "$WORK/copy.csv" >"$WORK/copy_b.csv"
