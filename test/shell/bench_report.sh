@@ -71,5 +71,5 @@ json=$(cat "$dir/latest.json")
 ok $? 8 "latest.json is valid JSON with every measurement and its min and max"
 
 row '3. ... reference: the count(*) floor over all actions with 2 workers |' | grep -q '| 1.25x |  |  |$' \
-	&& row '6. ... reference: the same rows into a table with the same columns and only the primary key' | grep -q '| 250000 rows/s |  |  |$'
+	&& row '6. ... reference: the same rows into an empty table with the same columns and only the primary key' | grep -q '| 250000 rows/s |  |  |$'
 ok $? 9 "the references (the bare scan with 2 workers, COPY with the primary key alone) are printed without a verdict"
