@@ -47,6 +47,9 @@ WORK=$CLUSTER_DIR/bench
 mkdir -p "$WORK"
 chmod 777 "$WORK"
 
+# section TITLE: a heading with the seconds since the start, to see where the time goes
+section() { echo "== $1 (at ${SECONDS} s)"; }
+
 # record KEY VALUE UNIT [MIN MAX]: one measured figure
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" "${5:-}" >>"$TSV"; }
 value() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$TSV"; }
@@ -124,7 +127,7 @@ peak_memory() {
 	echo "   $key: peak RSS $((hwm / 1024)) MB, of which not shared buffers ~$(((hwm - shm) / 1024)) MB"
 }
 
-echo "== generating $SCALE actions"
+section "generating $SCALE actions"
 start=$(date +%s.%N)
 insert_ms=$(q -v scale="$SCALE" -f bench/dataset.sql | awk '/^Time:/ { t = $2 } END { print t }')
 actions=$(q -At -c "SELECT count(*) FROM actions")
@@ -166,7 +169,7 @@ aggregates() {
 	local all="SELECT delivery_summary(status, attempts) FROM actions"
 	local campaign="SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
 	local message="SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
-	echo "== 1. summary over all actions, 3. with 2 workers$P"
+	section "1. summary over all actions, 3. with 2 workers$P"
 	# count(*) reads no column and is planned on the smallest index; the same
 	# count over the table, with index scans off, for reference
 	time_group "1$P. count(*) over all actions (scan floor)" 0 "" "SELECT count(*) FROM actions" \
@@ -175,13 +178,13 @@ aggregates() {
 		"1$P. plain SQL: 9 count FILTER + sum over all actions" 0 "" "SELECT $PLAIN_COUNTS sum(attempts) FROM actions" \
 		"3$P. delivery_summary over all actions, 2 workers" 2 "" "$all" \
 		"3$P. count(*) over all actions, 2 workers" 2 "" "SELECT count(*) FROM actions"
-	echo "== 1. summary per campaign, 3. with 2 workers$P"
+	section "1. summary per campaign, 3. with 2 workers$P"
 	time_group "1$P. count(*) per campaign (scan floor)" 0 "" "SELECT app_id, campaign_id, count(*) FROM actions GROUP BY 1, 2" \
 		"1$P. delivery_summary(status, attempts) per campaign" 0 "" "$campaign" \
 		"1$P. plain SQL: 9 count FILTER + sum per campaign" 0 "" "SELECT app_id, campaign_id, $PLAIN_COUNTS sum(attempts) FROM actions GROUP BY 1, 2" \
 		"3$P. delivery_summary per campaign, 2 workers" 2 "" "$campaign"
 
-	echo "== 2. per-message roll-up (GROUP BY push_id, profile_id), 3. with 2 workers$P"
+	section "2. per-message roll-up (GROUP BY push_id, profile_id), 3. with 2 workers$P"
 	# the same grouping with the cheapest aggregate: what grouping every (push_id, profile_id) costs
 	time_group "2$P. count(*) per message (same grouping)" 0 "" "SELECT c, count(*) FROM (SELECT push_id, profile_id, count(*) AS c FROM actions GROUP BY 1, 2) s GROUP BY c" \
 		"2$P. rollup_status per message" 0 "" "$message" \
@@ -201,7 +204,7 @@ aggregates() {
 aggregates "" ""
 aggregates " [random_page_cost 1.1]" "SET random_page_cost = 1.1;"
 
-echo "== 4. list_push_devices latency over $CALLS calls (pgbench, prepared)"
+section "4. list_push_devices latency over $CALLS calls (pgbench, prepared)"
 big_campaign=$(q -At -c "SELECT campaign_id FROM actions WHERE app_id = 1 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
 since=$(q -At -c "SELECT extract(epoch FROM now() - interval '20 days')::bigint")
 cat >"$WORK/seed_ours.sql" <<SQL
@@ -263,7 +266,7 @@ latencies "4. list_push_devices, seed request" "$WORK/seed_ours.sql" "4. hand-wr
 latencies "4. list_push_devices, 4 conditions" "$WORK/multi_ours.sql" "4. hand-written SQL, 4 conditions" "$WORK/multi_sql.sql"
 latencies "4. list_push_devices, offset 10000" "$WORK/deep_ours.sql" "4. hand-written SQL, offset 10000" "$WORK/deep_sql.sql"
 
-echo "== 5. push_info latency over $CALLS calls"
+section "5. push_info latency over $CALLS calls"
 big_push=$(q -At -c "SELECT push_id FROM pushes WHERE push_id = lpad(to_hex(7), 24, '0')")
 big_app=$(q -At -c "SELECT app_id FROM pushes WHERE push_id = '$big_push'")
 typical_push=$(q -At -c "SELECT push_id FROM actions WHERE app_id = 1 AND status = 'sent' AND platform = 'android' AND push_id IN (SELECT push_id FROM pushes WHERE app_id = 1 AND expires_at > now()) LIMIT 1")
@@ -291,12 +294,12 @@ record "5. big push: pending" "$(q -At -c "SELECT push_info('$big_push', 'BENCH_
 latencies "5. push_info, big push" "$WORK/info_big_ours.sql" "5. hand-written SQL, big push" "$WORK/info_big_sql.sql"
 latencies "5. push_info, typical push" "$WORK/info_typical_ours.sql" "5. hand-written SQL, typical push" "$WORK/info_typical_sql.sql"
 
-echo "== 7. memory"
+section "7. memory"
 peak_memory "7. peak RSS, delivery_summary per campaign" "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
 peak_memory "7. peak RSS, rollup_status per message" "SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
 record "7. size of delivery_summary" "$(q -At -c "SELECT pg_column_size('{}'::delivery_summary)")" bytes
 
-echo "== 6. writes"
+section "6. writes"
 record "6. indexes on actions" "$(q -At -c "SELECT count(*) FROM pg_index WHERE indrelid = 'actions'::regclass")" indexes
 COPY_COLUMNS="app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts, error_message, create_time, updated_at"
 copy_rows=$(( SCALE < 1000000 ? SCALE : 1000000 ))
@@ -366,6 +369,7 @@ set -- $(median_min_max <"$WORK/copy2_rates")
 record "6. COPY into actions, 2 streams at once" "$1" rows/s "$2" "$3"
 echo "   COPY in 2 streams: median $1 rows/s (min $2, max $3)"
 
+section "6. record_attempt and purge"
 # record_attempt on a pool of attempted actions: 2 clients, random actions
 q -c "INSERT INTO pushes (push_id, app_id, payload, expires_at) VALUES ('b00000000000000000000001', 1, '{}', now() + interval '30 days')" \
   -c "INSERT INTO actions (app_id, push_id, device_id, device_token, platform, status) SELECT 1, 'b00000000000000000000001', i, 'tok' || i, 'android', 'attempted' FROM generate_series(1, 200000) i" \
@@ -387,4 +391,5 @@ echo "   purge: $purged actions in $purge_ms ms"
 
 restore
 trap - EXIT
+section "done"
 HUGE_PAGES="$HUGE_PAGES" bash bench/report.sh "$TSV" "$SCALE"
