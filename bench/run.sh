@@ -379,7 +379,7 @@ cat >"$WORK/attempt.sql" <<SQL
 \set aid random($lo, $hi)
 SELECT push_actions.record_attempt(:aid, false, 'Unavailable');
 SQL
-tps=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 20 -f attempt.sql 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
+tps=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 10 -f attempt.sql 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
 record "6. record_attempt, 2 clients" "$tps" tx/s
 echo "   record_attempt: $tps tx/s"
 
