@@ -330,7 +330,7 @@ copy_rates() {
 	done
 }
 
-# The same million actions three ways.  Actions of existing pushes land all
+# The same million actions four ways.  Actions of existing pushes land all
 # over every index (the worst case); actions of new pushes (the usual load:
 # a push is created, its actions recorded) go to the right-hand end of the
 # push indexes.  The floor is the same file into a table of the same columns
@@ -342,8 +342,9 @@ q -c "CREATE TEMP TABLE new_pushes AS SELECT push_id FROM pushes ORDER BY push_i
       SELECT 'f' || substr(p.push_id, 2), p.app_id, p.campaign_id, p.payload, now(), now() + interval '30 days' FROM pushes p JOIN new_pushes USING (push_id)" \
   -c "COPY (SELECT a.app_id, 'f' || substr(a.push_id, 2), a.campaign_id, a.device_id + 5000000, a.profile_id, a.device_token, a.platform, a.channel, a.status, a.attempts, a.error_message, now(), now()
            FROM actions a JOIN new_pushes USING (push_id) ORDER BY a.push_id, a.action_id LIMIT $copy_rows) TO '$WORK/copy_new.csv' (FORMAT csv)" >/dev/null
-# A reference between the two: the same table with its primary key alone, to
-# show what one B-tree costs a row here.
+# Between the floor and actions, a reference: the same columns with only the
+# primary key, whose new keys all go to its right-hand end; what such a B-tree
+# costs a row here.
 q -c "CREATE TABLE bare_actions (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY)" \
   -c "CREATE TABLE pk_actions (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY, PRIMARY KEY (action_id, app_id))" >/dev/null
 copy_rates "6. COPY floor" bare_actions "$WORK/copy.csv" \
