@@ -45,19 +45,32 @@ cluster_start() {
 	export PGHOST=$CLUSTER_DIR PGPORT=5432 PGDATABASE=postgres
 	trap cluster_stop EXIT
 	echo "== starting a throwaway cluster in $CLUSTER_DIR"
-	$RUN_AS $PG_BIN/initdb -D "$CLUSTER_DIR/data" -U "$PGUSER" --no-sync -E UTF8 --locale=C.UTF-8 >"$CLUSTER_DIR/initdb.log" 2>&1 \
-		|| { cat "$CLUSTER_DIR/initdb.log"; return 1; }
-	$RUN_AS $PG_BIN/pg_ctl -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w start \
-		-o "-c listen_addresses='' -k $CLUSTER_DIR -p $PGPORT -c fsync=off -c max_worker_processes=8 ${EXTRA_SERVER_OPTS:-}" >/dev/null \
-		|| { cat "$CLUSTER_DIR/server.log"; return 1; }
+	server_start "$CLUSTER_DIR" data "$PGPORT" "-c max_worker_processes=8 ${EXTRA_SERVER_OPTS:-}"
 }
 
 # Stops the cluster and removes its folder, whatever happened before.
 cluster_stop() {
 	[ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ] || return 0
-	$RUN_AS $PG_BIN/pg_ctl -D "$CLUSTER_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+	server_stop "$CLUSTER_DIR" data
 	rm -rf "$CLUSTER_DIR"
 	CLUSTER_DIR=""
+}
+
+# server_start DIR NAME PORT [OPTIONS]: a new cluster in DIR/NAME, started as
+# RUN_AS on a Unix socket in DIR (no TCP); logs in DIR/NAME.initdb.log and
+# DIR/NAME.log, printed if it fails.  Also used for the sharding test's shards.
+server_start() {
+	local dir=$1 name=$2 port=$3 opts=${4:-}
+	$RUN_AS $PG_BIN/initdb -D "$dir/$name" -U "$PGUSER" --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/$name.initdb.log" 2>&1 \
+		|| { cat "$dir/$name.initdb.log"; return 1; }
+	$RUN_AS $PG_BIN/pg_ctl -D "$dir/$name" -l "$dir/$name.log" -w start \
+		-o "-c listen_addresses='' -k $dir -p $port -c fsync=off $opts" >/dev/null \
+		|| { cat "$dir/$name.log"; return 1; }
+}
+
+# server_stop DIR NAME: stops that cluster at once, if it runs.
+server_stop() {
+	$RUN_AS $PG_BIN/pg_ctl -D "$1/$2" -m immediate stop >/dev/null 2>&1 || true
 }
 
 # psql quietly, stopping at the first error.

@@ -7,26 +7,23 @@
 # itself, and that cross-app totals merge the shards' summaries.
 # Runs against the cluster in PGHOST/PGPORT (make test sets them); prints TAP.
 set -u
-PG_BIN=/usr/lib/postgresql/15/bin
+cd "$(dirname "$0")/../.."
+. scripts/lib.sh	# server_start, server_stop
 echo "1..9"
 
 dir=$(mktemp -d /tmp/pa_shards.XXXXXX)
 chmod 755 "$dir"
-run_as=""
-if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; run_as="runuser -u postgres --"; fi
+RUN_AS=""
+if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; RUN_AS="runuser -u postgres --"; fi
 stop_shards() {
-	for port in 5441 5442; do
-		[ -d "$dir/$port" ] && $run_as $PG_BIN/pg_ctl -D "$dir/$port" -m immediate stop >/dev/null 2>&1
-	done
+	for port in 5441 5442; do server_stop "$dir" "$port"; done
 	rm -rf "$dir"
 }
 trap stop_shards EXIT
 
 # shard PORT: a cluster on a socket in $dir with the extension installed
 shard() {
-	$run_as $PG_BIN/initdb -D "$dir/$1" -U "$PGUSER" --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.$1.log" 2>&1 &&
-	$run_as $PG_BIN/pg_ctl -D "$dir/$1" -l "$dir/server.$1.log" -w start \
-		-o "-c listen_addresses='' -k $dir -p $1 -c fsync=off" >/dev/null &&
+	server_start "$dir" "$1" "$1" >/dev/null &&
 	on "$1" -c "CREATE EXTENSION push_actions"
 }
 # on PORT psql-args: psql on a shard, tuples only
@@ -160,7 +157,7 @@ else
 fi
 
 # a shard that is down is an error naming the connection, not a wrong total
-$run_as $PG_BIN/pg_ctl -D "$dir/5442" -m immediate stop >/dev/null 2>&1
+server_stop "$dir" 5442
 err=$(coord -c "$SET" -c "$per_app" 2>&1 >/dev/null)
 if echo "$err" | grep -q 'could not connect to server "shard2"'; then
 	echo "ok 9 - with a shard down the query fails, naming the shard"
