@@ -1,9 +1,18 @@
-# push_actions — PGXS build, plus the README's commands (test, demo, bench).
+# push_actions — PGXS build, plus the README's commands (test, demo, bench, deb).
 
 EXTENSION = push_actions
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" push_actions.control)
 MODULE_big = push_actions
 OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
-DATA = $(wildcard sql/push_actions--*.sql)
+
+# The current version's install script is built from one file per concept, in
+# an order that builds; the frozen 1.0 script and the upgrade steps are
+# written by hand and never built.
+SQL_SOURCES = $(addprefix sql/src/, schemas.sql push_status.sql delivery_summary.sql \
+	aggregates.sql tables.sql indexes.sql references.sql api_create.sql api_status.sql \
+	retention.sql views.sql listing.sql pushes_api.sql)
+DATA_built = sql/push_actions--$(EXTVERSION).sql
+DATA = sql/push_actions--1.0.sql $(wildcard sql/push_actions--*--*.sql)
 
 TESTS = $(sort $(wildcard test/sql/*.sql))
 REGRESS = $(patsubst test/sql/%.sql,%,$(TESTS))
@@ -18,7 +27,12 @@ include $(PGXS)
 
 $(OBJS): $(wildcard src/*.h)
 
-.PHONY: test demo bench
+sql/push_actions--$(EXTVERSION).sql: $(SQL_SOURCES) push_actions.control
+	@{ printf '%s\n' '\echo Use "CREATE EXTENSION push_actions" to load this file. \quit' \
+		'-- Built by make from sql/src/; edit those files, not this one.'; \
+	   for f in $(SQL_SOURCES); do printf '\n-- %s\n' "$$f"; cat "$$f"; done; } > $@
+
+.PHONY: test demo bench deb
 
 # Install what is missing, build with warnings as errors, run every test on a
 # throwaway cluster; the last line is "N passed, N failed".
@@ -32,3 +46,7 @@ demo:
 # Millions of actions on a throwaway cluster, measured against plain SQL.
 bench:
 	@bash bench/run.sh
+
+# The Debian package (postgresql-15-push-actions), built in ../ by pg_buildext.
+deb:
+	@bash scripts/deb.sh

@@ -16,7 +16,10 @@ out=$(mktemp)
 echo "== pg_regress"
 rm -rf results regression.diffs regression.out
 make -s PG_CONFIG=$PG_BIN/pg_config installcheck 2>&1 | tee "$out"
+status=${PIPESTATUS[0]}
 p=$(grep -cE '^(ok|test) .*\.\.\. ok|^ok ' "$out"); f=$(grep -cE '\.\.\. FAILED|^not ok ' "$out")
+# a pg_regress that cannot start prints no FAILED line: its exit status counts
+[ "$status" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 passed=$((passed + p)); failed=$((failed + f))
 if [ -f regression.diffs ]; then
 	echo "== regression.diffs"

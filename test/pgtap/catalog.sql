@@ -2,7 +2,7 @@
 -- as declared on purpose; aggregates combine; SQL functions pin search_path.
 BEGIN;
 SET search_path = public;  -- so regprocedure prints schema-qualified names
-SELECT plan(13);
+SELECT plan(16);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.oid::regprocedure::text AS signature, p.prokind, p.provolatile, p.proparallel,
@@ -34,25 +34,25 @@ INSERT INTO declared VALUES
 ('push_actions.delivery_summary_send(push_actions.delivery_summary)', 'f', 'i', 's', true),
 ('push_actions.error_rate(push_actions.delivery_summary)', 'f', 'i', 's', true),
 ('push_actions.fold_actions(timestamp with time zone,integer)', 'f', 'v', 'u', false),
-('push_actions.fold_and_delete(bigint[],text[],bigint[])', 'f', 'v', 'u', false),
-('push_actions.is_dead_token_error(text)', 'f', 'i', 's', true),
+('push_actions_internal.fold_and_delete(bigint[],text[],bigint[])', 'f', 'v', 'u', false),
+('push_actions_internal.is_dead_token_error(text)', 'f', 'i', 's', true),
 ('push_actions.is_final(push_actions.push_status)', 'f', 'i', 's', true),
 ('push_actions.is_success(push_actions.push_status)', 'f', 'i', 's', true),
 ('push_actions.list_push_devices(jsonb)', 'f', 's', 's', false),
 ('push_actions.explain_push_devices(jsonb,boolean)', 'f', 'v', 'u', false),
-('push_actions.lock_action(bigint)', 'f', 'v', 'u', false),
-('push_actions.check_action_parents()', 'f', 'v', 'u', false),
-('push_actions.forbid_key_change()', 'f', 'v', 'u', false),
-('push_actions.delete_child_actions()', 'f', 'v', 'u', false),
-('push_actions.push_error(text)', 'f', 'i', 's', true),
-('push_actions.find_push(text,text)', 'f', 's', 's', false),
+('push_actions_internal.lock_action(bigint)', 'f', 'v', 'u', false),
+('push_actions_internal.check_action_parents()', 'f', 'v', 'u', false),
+('push_actions_internal.forbid_key_change()', 'f', 'v', 'u', false),
+('push_actions_internal.delete_child_actions()', 'f', 'v', 'u', false),
+('push_actions_internal.push_error(text)', 'f', 'i', 's', true),
+('push_actions_internal.find_push(text,text)', 'f', 's', 's', false),
 ('push_actions.push_info(text,text,timestamp with time zone)', 'f', 's', 's', false),
 ('push_actions.delete_push(text,text)', 'f', 'v', 'u', false),
 ('push_actions.purge(timestamp with time zone,integer)', 'f', 'v', 'u', false),
 ('push_actions.set_reference_key_triggers(boolean)', 'f', 'v', 'u', true),
 ('push_actions.max(push_actions.push_status)', 'a', 'i', 's', false),
 ('push_actions.min(push_actions.push_status)', 'a', 'i', 's', false),
-('push_actions.new_push_id()', 'f', 'v', 's', false),
+('push_actions_internal.new_push_id()', 'f', 'v', 's', false),
 ('push_actions.pending(push_actions.delivery_summary)', 'f', 'i', 's', true),
 ('push_actions.push_status_cmp(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
 ('push_actions.push_status_eq(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
@@ -71,7 +71,7 @@ INSERT INTO declared VALUES
 ('push_actions.push_status_smaller(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
 ('push_actions.record_attempt(bigint,boolean,text,boolean)', 'f', 'v', 'u', false),
 ('push_actions.record_event(bigint,push_actions.push_status,timestamp with time zone)', 'f', 'v', 'u', false),
-('push_actions.refuse_transition(bigint,push_actions.push_status,push_actions.push_status,text)', 'f', 'i', 's', false),
+('push_actions_internal.refuse_transition(bigint,push_actions.push_status,push_actions.push_status,text)', 'f', 'i', 's', false),
 ('push_actions.retry(bigint)', 'f', 'v', 'u', false),
 ('push_actions.rollup_status(push_actions.push_status)', 'a', 'i', 's', false),
 ('push_actions.rollup_mask_add(integer,push_actions.push_status)', 'f', 'i', 's', true),
@@ -96,7 +96,7 @@ SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions
           ARRAY['push_actions.explain_push_devices(jsonb,boolean)', 'push_actions.list_push_devices(jsonb)'],
           'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables');
 SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions WHERE prosecdef),
-          ARRAY['push_actions.check_action_parents()', 'push_actions.delete_child_actions()'],
+          ARRAY['push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()'],
           'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would');
 SELECT is((SELECT array_agg(signature) FROM ext_functions
            WHERE (lanname IN ('sql', 'plpgsql') OR provolatile <> 'i')
@@ -141,6 +141,21 @@ SELECT is((SELECT array_agg(c.conname::text || ': ' || g.tgenabled::text ORDER B
           ARRAY['actions_app_id_fkey: D', 'actions_app_id_fkey: D', 'actions_app_id_fkey: D', 'actions_app_id_fkey: D',
                 'actions_push_fkey: D', 'actions_push_fkey: D', 'actions_push_fkey: D', 'actions_push_fkey: D'],
           'actions declares its two foreign keys, with their 8 row-level triggers disabled');
+
+-- the API is push_actions; what only the extension calls is in push_actions_internal
+SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
+           WHERE p.pronamespace = 'push_actions_internal'::regnamespace),
+          ARRAY['check_action_parents', 'delete_child_actions', 'find_push', 'fold_and_delete', 'forbid_key_change',
+                'is_dead_token_error', 'lock_action', 'new_push_id', 'push_error', 'refuse_transition'],
+          'the internal helpers live in push_actions_internal');
+SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text) FROM ext_functions p
+           WHERE NOT has_function_privilege('public', p.oid, 'EXECUTE')),
+          ARRAY['push_actions.set_reference_key_triggers(boolean)', 'push_actions_internal.check_action_parents()',
+                'push_actions_internal.delete_child_actions()', 'push_actions_internal.forbid_key_change()'],
+          'PUBLIC may not execute the trigger functions, nor the owner''s switch of the key triggers');
+SELECT is((SELECT count(*)::int FROM ext_functions f JOIN pg_proc p ON p.oid = f.oid
+           WHERE p.pronamespace = 'push_actions'::regnamespace AND p.prorettype = 'trigger'::regtype), 0,
+          'no trigger function in the API schema');
 
 SELECT * FROM finish();
 ROLLBACK;

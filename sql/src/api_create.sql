@@ -1,0 +1,124 @@
+-- Write API: apps and pushes.  Each call is one statement, so it is atomic;
+-- errors change nothing.
+
+-- Looks up the app an API token belongs to; NULL when none does.
+CREATE FUNCTION push_actions.app_for_token(token text) RETURNS bigint
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$ SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to(token, 'UTF8')) $$;
+
+CREATE FUNCTION push_actions.create_app(name text)
+	RETURNS TABLE (app_id bigint, apptoken text)
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	token text;
+BEGIN
+	IF name IS NULL OR length(btrim(name)) = 0 THEN
+		RAISE EXCEPTION 'app name must not be empty'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- 244 random bits from the server's strong random source
+	token := replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '');
+	INSERT INTO push_actions.apps AS a (name, token_hash)
+		VALUES (create_app.name, sha256(convert_to(token, 'UTF8')))
+		RETURNING a.app_id INTO app_id;
+	apptoken := token;
+	RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION push_actions.create_app(text) IS
+	'creates an app and returns its API token; only a hash of the token is stored';
+
+-- A push id like the hosted APIs': 8 hex digits of time, 16 random.
+CREATE FUNCTION push_actions_internal.new_push_id() RETURNS text
+	LANGUAGE sql VOLATILE PARALLEL SAFE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$ SELECT lpad(to_hex(extract(epoch FROM now())::bigint), 8, '0')
+	             || substr(replace(gen_random_uuid()::text, '-', ''), 13, 16) $$;
+
+CREATE FUNCTION push_actions.create_push(
+	app_id bigint, payload jsonb, devices jsonb,
+	campaign_id bigint DEFAULT NULL, send_at timestamptz DEFAULT NULL,
+	expires_at timestamptz DEFAULT NULL)
+	RETURNS text
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	new_id		text := push_actions_internal.new_push_id();
+	expiry		timestamptz := coalesce(expires_at, now() + interval '30 days');
+	bad			record;
+	problem		text;
+BEGIN
+	IF app_id IS NULL OR NOT EXISTS (SELECT 1 FROM push_actions.apps a WHERE a.app_id = create_push.app_id) THEN
+		RAISE EXCEPTION 'app % does not exist', coalesce(app_id::text, 'NULL')
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	IF payload IS NULL OR jsonb_typeof(payload) <> 'object' THEN
+		RAISE EXCEPTION 'payload must be a JSON object'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF devices IS NULL OR jsonb_typeof(devices) <> 'array' OR jsonb_array_length(devices) = 0 THEN
+		RAISE EXCEPTION 'devices must be a non-empty JSON array'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF expiry <= now() OR expiry > now() + interval '365 days' THEN
+		RAISE EXCEPTION 'expires_at must be in the next 365 days'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('expires_at is %s.', expiry);
+	END IF;
+	IF send_at IS NOT NULL AND send_at >= expiry THEN
+		RAISE EXCEPTION 'send_at must be before expires_at'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- Find the first malformed device, then say exactly what is wrong with it.
+	SELECT d.i - 1 AS idx, d.e INTO bad
+	FROM jsonb_array_elements(devices) WITH ORDINALITY AS d(e, i)
+	WHERE jsonb_typeof(d.e) IS DISTINCT FROM 'object'
+	   OR jsonb_typeof(d.e -> 'device_id') IS DISTINCT FROM 'number'
+	   OR (d.e ->> 'device_id') !~ '^[0-9]{1,18}$'
+	   OR jsonb_typeof(d.e -> 'platform') IS DISTINCT FROM 'string'
+	   OR (d.e ->> 'platform') NOT IN ('android', 'ios', 'web', 'electron', 'huawei', 'macos', 'windows', 'other')
+	   OR coalesce(jsonb_typeof(d.e -> 'token'), 'null') NOT IN ('string', 'null')
+	   OR coalesce(jsonb_typeof(d.e -> 'profile_id'), 'null') NOT IN ('string', 'null')
+	   OR EXISTS (SELECT 1 FROM jsonb_object_keys(d.e) k
+	              WHERE k NOT IN ('device_id', 'token', 'platform', 'profile_id'))
+	ORDER BY d.i LIMIT 1;
+	IF FOUND THEN
+		problem := CASE
+			WHEN jsonb_typeof(bad.e) IS DISTINCT FROM 'object' THEN 'is not an object'
+			WHEN (SELECT k FROM jsonb_object_keys(bad.e) k
+			      WHERE k NOT IN ('device_id', 'token', 'platform', 'profile_id') LIMIT 1) IS NOT NULL
+				THEN format('has unknown key "%s"', (SELECT k FROM jsonb_object_keys(bad.e) k
+					WHERE k NOT IN ('device_id', 'token', 'platform', 'profile_id') ORDER BY k LIMIT 1))
+			WHEN jsonb_typeof(bad.e -> 'device_id') IS DISTINCT FROM 'number'
+			  OR (bad.e ->> 'device_id') !~ '^[0-9]{1,18}$'
+				THEN 'device_id must be a non-negative integer'
+			WHEN jsonb_typeof(bad.e -> 'platform') IS DISTINCT FROM 'string'
+			  OR (bad.e ->> 'platform') NOT IN ('android', 'ios', 'web', 'electron', 'huawei', 'macos', 'windows', 'other')
+				THEN 'platform must be one of android, ios, web, electron, huawei, macos, windows, other'
+			WHEN coalesce(jsonb_typeof(bad.e -> 'token'), 'null') NOT IN ('string', 'null')
+				THEN 'token must be a string'
+			ELSE 'profile_id must be a string'
+		END;
+		RAISE EXCEPTION 'devices[%] %', bad.idx, problem
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	INSERT INTO push_actions.pushes (push_id, app_id, campaign_id, payload, created_at, send_at, expires_at)
+		VALUES (new_id, app_id, campaign_id, payload, now(), send_at, expiry);
+	INSERT INTO push_actions.actions
+		(app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts)
+	SELECT create_push.app_id, new_id, create_push.campaign_id, (d.e ->> 'device_id')::bigint,
+	       d.e ->> 'profile_id', d.e ->> 'token', d.e ->> 'platform', 'push',
+	       CASE WHEN send_at > now() THEN 'scheduled' ELSE 'attempted' END::push_actions.push_status, 0
+	FROM jsonb_array_elements(devices) WITH ORDINALITY AS d(e, i)
+	ORDER BY d.i;
+	RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION push_actions.create_push(bigint, jsonb, jsonb, bigint, timestamptz, timestamptz) IS
+	'creates a push and one action per device; returns the 24-hex push_id';

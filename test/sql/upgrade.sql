@@ -1,0 +1,126 @@
+-- The upgrade chain: a 1.0 database holding data, updated by ALTER EXTENSION
+-- UPDATE through every step, equals a fresh install of the current version,
+-- keeps every row and stored value, and answers the whole API.
+SELECT current_database() AS home \gset
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS pa_upgraded;
+DROP DATABASE IF EXISTS pa_fresh;
+RESET client_min_messages;
+CREATE DATABASE pa_upgraded;
+CREATE DATABASE pa_fresh;
+
+-- 1.0, with data written as 1.0 users write it
+\c pa_upgraded
+CREATE EXTENSION push_actions VERSION '1.0';
+SET search_path = public, push_actions;
+\set ECHO none
+\i test/data/seed_245624.sql
+\i test/data/multi_device.sql
+\i test/data/seed_pushy.sql
+\i test/data/api_writes.sql
+\set ECHO all
+SELECT status, count(*) FROM push_actions.actions GROUP BY status ORDER BY status;
+SELECT app_id, campaign_id, platform, CASE WHEN app_id = :api_app THEN 'today' ELSE day::text END AS day, summary, messages
+FROM push_actions.daily_rollups ORDER BY 1, 2, 3, 4;
+
+-- what users keep of their own: stored values of both types, and views over ours
+CREATE TABLE kept AS
+SELECT app_id, campaign_id, delivery_summary(status, attempts) AS summary, max(status) AS furthest
+FROM push_actions.actions GROUP BY app_id, campaign_id;
+CREATE TABLE kept_binary AS
+SELECT app_id, campaign_id, delivery_summary_send(summary) AS summary, push_status_send(furthest) AS furthest FROM kept;
+CREATE VIEW my_campaigns AS
+SELECT app_id, campaign_id, messages, error_rate FROM push_actions.campaign_overview;
+CREATE VIEW my_failures AS
+SELECT app_id, count(*) AS failures FROM push_actions.actions WHERE status IN ('failed', 'bounced') GROUP BY app_id;
+-- every row of every table, and where each sequence stands
+CREATE VIEW digests AS
+SELECT 'apps' AS t, count(*) AS n, md5(string_agg(x::text, E'\n' ORDER BY x::text)) AS digest FROM push_actions.apps x
+UNION ALL SELECT 'pushes', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.pushes x
+UNION ALL SELECT 'actions', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.actions x
+UNION ALL SELECT 'daily_rollups', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.daily_rollups x
+UNION ALL SELECT 'kept', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM kept x
+UNION ALL SELECT 'my_campaigns', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM my_campaigns x
+UNION ALL SELECT 'sequences', 2, (SELECT last_value FROM push_actions.apps_app_id_seq) || '/' || (SELECT last_value FROM push_actions.actions_action_id_seq);
+CREATE TABLE before_update AS SELECT * FROM digests;
+
+ALTER EXTENSION push_actions UPDATE;
+SELECT extversion = (SELECT default_version FROM pg_available_extensions WHERE name = 'push_actions') AS at_default_version
+FROM pg_extension WHERE extname = 'push_actions';
+
+-- every row is still there, unchanged
+SELECT t, n, b.digest = d.digest AS unchanged FROM before_update b JOIN digests d USING (t, n) ORDER BY t;
+SELECT count(*) AS tables_compared FROM before_update b JOIN digests d USING (t, n);
+-- the stored values read back the same, as text and in binary
+SELECT k.campaign_id, k.summary, k.furthest,
+       delivery_summary_send(k.summary) = b.summary AND push_status_send(k.furthest) = b.furthest AS binary_unchanged
+FROM kept k JOIN kept_binary b USING (app_id, campaign_id) ORDER BY k.app_id, k.campaign_id;
+SELECT * FROM my_failures ORDER BY app_id;
+
+-- the updated objects equal a fresh install's, definition for definition
+\c pa_fresh
+CREATE EXTENSION push_actions;
+SET search_path = pg_catalog;
+\set ECHO none
+\i test/data/extension_catalog.sql
+\set ECHO all
+SELECT string_agg(object || E'\t' || md5(definition), E'\n') AS fresh_catalog FROM extension_catalog \gset
+\c pa_upgraded
+SET search_path = pg_catalog;
+\set ECHO none
+\i test/data/extension_catalog.sql
+\set ECHO all
+SELECT regexp_replace(object, ' push_actions.*$', '') AS kind, count(*) AS objects FROM extension_catalog GROUP BY 1 ORDER BY 1;
+CREATE TEMP VIEW catalog_differences AS
+WITH fresh AS (
+	SELECT split_part(l, E'\t', 1) AS object, split_part(l, E'\t', 2) AS digest
+	FROM regexp_split_to_table(:'fresh_catalog', E'\n') l
+), updated AS (
+	SELECT object, md5(definition) AS digest FROM extension_catalog
+)
+SELECT coalesce(f.object, u.object) AS object,
+       CASE WHEN f.object IS NULL THEN 'only in the updated database'
+            WHEN u.object IS NULL THEN 'only in a fresh install'
+            ELSE 'defined differently' END AS difference
+FROM fresh f FULL JOIN updated u ON u.object = f.object
+WHERE f.digest IS DISTINCT FROM u.digest;
+SELECT * FROM catalog_differences ORDER BY 1;
+-- the comparison sees a change of an attribute, an index, a grant and a member
+BEGIN;
+ALTER FUNCTION push_actions.total(push_actions.delivery_summary) VOLATILE;
+CREATE INDEX ON push_actions.actions (device_id);
+GRANT SELECT ON push_actions.apps TO PUBLIC;
+CREATE FUNCTION push_actions.extra() RETURNS int LANGUAGE sql AS 'SELECT 1';
+ALTER EXTENSION push_actions ADD FUNCTION push_actions.extra();
+SELECT * FROM catalog_differences ORDER BY 1;
+ROLLBACK;
+
+-- the whole API and every view answer on the updated data
+SET search_path = public, push_actions;
+SELECT push_actions.list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id","=",245624],["error","=",1]],"select":["action_id","device_id","error_message"],"limit":3}');
+SELECT (push_actions.push_info(:'api_push', :'api_token') -> 'push') - 'date' - 'expiration' AS push_info;
+SELECT push_actions.push_info(:'scheduled_push', :'api_token') ->> 'code' AS scheduled;
+SELECT app_id AS new_app FROM push_actions.create_app('After update') \gset
+SELECT push_actions.create_push(:new_app, '{"message":"After"}', '[{"device_id": 1, "token": "t-after", "platform": "android"}]', 50) AS new_push \gset
+SELECT push_actions.record_attempt(action_id, false, 'Unavailable', true) AS attempt,
+       push_actions.retry(action_id) AS retried,
+       push_actions.record_attempt(action_id, true) AS sent,
+       push_actions.record_event(action_id, 'opened') AS event
+FROM push_actions.actions WHERE push_id = :'new_push';
+SELECT push_actions.record_event(action_id, 'converted') FROM push_actions.actions
+WHERE push_id = :'api_push' AND device_id = 3;
+SELECT push_id IS NOT NULL AS has_push, profile_id, devices, status FROM push_actions.message_status
+WHERE app_id = :api_app ORDER BY profile_id;
+SELECT campaign_id, messages, sent, delivered, opened, converted, failed, bounced, expired, pending, error_rate
+FROM push_actions.campaign_overview ORDER BY app_id, campaign_id;
+SELECT count(*) AS listed FROM push_actions.push_devices WHERE app_id = :api_app;
+SELECT device_token, status FROM push_actions.push_pending_devices WHERE app_id = :api_app ORDER BY device_token;
+SELECT push_actions.delete_push(:'new_push', 'not-a-key') ->> 'code' AS wrong_key;
+SELECT push_actions.fold_actions('2000-01-01') AS folded_nothing;
+SELECT push_actions.purge(now() + interval '400 days') AS purged_every_push;
+SELECT count(*) AS actions_left FROM push_actions.actions WHERE push_id IS NOT NULL;
+SELECT app_id, campaign_id, messages, error_rate FROM my_campaigns ORDER BY 1, 2;
+
+\c :home
+DROP DATABASE pa_upgraded;
+DROP DATABASE pa_fresh;
