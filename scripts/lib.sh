@@ -11,8 +11,13 @@ as_root() {
 }
 
 ensure_deps() {
+	ensure_packages $PACKAGES
+}
+
+# ensure_packages PKG...: installs those of the Debian packages that are missing.
+ensure_packages() {
 	local missing=""
-	for p in $PACKAGES; do
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 	done
 	[ -z "$missing" ] && return 0

@@ -38,7 +38,7 @@ p=$(grep -cE '^ok ' "$out"); f=$(grep -cE '^not ok ' "$out")
 echo "pgTAP: $p ok, $f not ok"
 passed=$((passed + p)); failed=$((failed + f))
 
-echo "== shell tests (concurrency, shards, dump and restore, privileges, benchmark report)"
+echo "== shell tests (concurrency, shards, dump and restore, privileges, benchmark report, Debian package, release files)"
 for t in test/shell/*.sh; do
 	bash "$t" >"$out" 2>&1
 	status=$?

@@ -121,6 +121,15 @@ SELECT push_actions.purge(now() + interval '400 days') AS purged_every_push;
 SELECT count(*) AS actions_left FROM push_actions.actions WHERE push_id IS NOT NULL;
 SELECT app_id, campaign_id, messages, error_rate FROM my_campaigns ORDER BY 1, 2;
 
+-- DROP EXTENSION refuses while a user's object depends on it; CASCADE takes
+-- that object, the tables and every row with it
+\c pa_fresh
+CREATE TABLE public.my_summaries (day date, summary push_actions.delivery_summary);
+DROP EXTENSION push_actions;
+DROP EXTENSION push_actions CASCADE;
+SELECT count(*) AS tables_left FROM pg_tables WHERE schemaname LIKE 'push_actions%';
+SELECT count(*) AS schemas_left FROM pg_namespace WHERE nspname = 'push_actions_internal';
+
 \c :home
 DROP DATABASE pa_upgraded;
 DROP DATABASE pa_fresh;

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The Debian package on a clean Debian 12: `make deb` builds it (its build
+# runs the regression tests against the package's files), apt installs it
+# into a system made by debootstrap, and there the extension is created,
+# answers, and updates from 1.0.  TAP output.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/lib.sh
+. scripts/debian_system.sh
+
+n=0
+check() {	# check STATUS DESCRIPTION; returns STATUS
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+	return "$1"
+}
+echo "1..6"
+
+make -s deb >/dev/null 2>&1
+check $? "make deb builds the package with pg_buildext"
+deb=$(ls dist/postgresql-15-push-actions_*_amd64.deb 2>/dev/null | head -1)
+[ -n "$deb" ] || { echo "# no package in dist/: see dist/build.log"; exit 1; }
+
+sys=$(mktemp -d /tmp/push_actions_system.XXXXXX)
+trap 'system_remove "$sys"' EXIT
+system_make "$sys" bookworm
+check $? "a clean Debian 12 system made by debootstrap"
+
+as_root cp "$deb" "$sys/tmp/"
+system_run "$sys" "apt-get update -qq && apt-get install -y -qq --no-install-recommends /tmp/$(basename "$deb")" \
+	>"$sys.install.log" 2>&1
+check $? "apt-get install ./$(basename "$deb") brings the PostgreSQL it needs" \
+	|| tail -20 "$sys.install.log" | sed 's/^/# /'
+rm -f "$sys.install.log"
+
+files=$(system_run "$sys" "dpkg -L postgresql-15-push-actions")
+echo "$files" | grep -qx /usr/lib/postgresql/15/lib/push_actions.so \
+	&& echo "$files" | grep -qx /usr/share/postgresql/15/extension/push_actions.control \
+	&& echo "$files" | grep -qx /usr/share/postgresql/15/extension/push_actions--1.0--1.1.sql
+check $? "the module, control file and scripts are where Debian's server looks"
+
+server="runuser -u postgres -- /usr/lib/postgresql/15/bin"
+psql="runuser -u postgres -- psql -h /tmp/pg -X -q -v ON_ERROR_STOP=1 -At"
+system_run "$sys" "mkdir /tmp/pg && chown postgres /tmp/pg \
+	&& $server/initdb -D /tmp/pg/data --no-sync >/dev/null 2>&1 \
+	&& $server/pg_ctl -D /tmp/pg/data -l /tmp/pg/log -w start -o \"-c listen_addresses='' -k /tmp/pg\" >/dev/null"
+out=$(system_run "$sys" "$psql -c 'CREATE EXTENSION push_actions' \
+	-c \"SELECT extversion FROM pg_extension WHERE extname = 'push_actions'\" \
+	-c \"SELECT push_actions.create_push(app_id, '{\\\"message\\\":\\\"hi\\\"}', '[{\\\"device_id\\\":1,\\\"platform\\\":\\\"android\\\"}]') IS NOT NULL FROM push_actions.create_app('packaged')\" \
+	-c \"SELECT push_actions.list_push_devices('{\\\"apptoken\\\":\\\"nope\\\"}') ->> 'code'\"" 2>&1)
+[ "$out" = "$(printf '%s\n' 1.1 t 401)" ]
+check $? "CREATE EXTENSION push_actions works, at 1.1, and the API answers" \
+	|| echo "$out" | sed 's/^/# /'
+
+out=$(system_run "$sys" "$psql -c 'CREATE DATABASE old' && $psql -d old \
+	-c \"CREATE EXTENSION push_actions VERSION '1.0'\" -c 'ALTER EXTENSION push_actions UPDATE' \
+	-c \"SELECT extversion FROM pg_extension WHERE extname = 'push_actions'\"" 2>&1)
+[ "$out" = "1.1" ]
+check $? "a 1.0 database updates to 1.1 with the packaged scripts" \
+	|| echo "$out" | sed 's/^/# /'

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The release's files agree: the frozen 1.0 script is unchanged, META.json
+# passes the PGXN Meta Spec, and META.json, debian/changelog, CHANGELOG.md and
+# the README name the version the control file installs.  TAP output.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+n=0
+check() {	# check STATUS DESCRIPTION; returns STATUS
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+	return "$1"
+}
+echo "1..7"
+
+[ "$(sha256sum sql/push_actions--1.0.sql | cut -d' ' -f1)" = d1b3c018027253343c996b769d67729c01e7059f270a712d39085ff501a25a81 ]
+check $? "sql/push_actions--1.0.sql is the released 1.0, byte for byte"
+
+out=$(perl test/tools/pgxn_meta_check.pl META.json)
+check $? "META.json passes the PGXN Meta Spec" || echo "$out" | sed 's/^/# /'
+
+# the checker must be able to fail: a copy without license, with a bad
+# version and an unknown key is refused, each problem named
+bad=$(mktemp)
+perl -MJSON::PP -e 'my $j = JSON::PP->new; local $/; my $m = $j->decode(<STDIN>);
+	delete $m->{license}; $m->{version} = "1.1"; $m->{homepage} = "x"; print $j->encode($m)' <META.json >"$bad"
+out=$(perl test/tools/pgxn_meta_check.pl "$bad")
+[ $? -eq 1 ] && grep -q "missing mandatory key 'license'" <<<"$out" && grep -q "'1.1' is not a semantic version" <<<"$out" \
+	&& grep -q "unknown key 'homepage'" <<<"$out"
+check $? "the META.json check refuses a file without license, with a bad version or an unknown key" \
+	|| echo "$out" | sed 's/^/# /'
+rm -f "$bad"
+
+current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" push_actions.control)
+meta=$(perl -MJSON::PP -e 'local $/; my $m = JSON::PP->new->decode(<STDIN>);
+	print "$m->{version} $m->{provides}{push_actions}{version}"' <META.json)
+[ "$meta" = "$current.0-dev $current.0-dev" ] || [ "$meta" = "$current.0 $current.0" ]
+check $? "META.json's versions ($meta) are the control file's $current" 
+
+deb=$(sed -n '1s/^push-actions (\([^-]*\)-[0-9]*).*/\1/p' debian/changelog)
+[ "$deb" = "$current~dev" ] || [ "$deb" = "$current" ]
+check $? "debian/changelog's version ($deb) is the control file's $current"
+
+missing=""
+for v in 1.0 $(ls sql/push_actions--*--*.sql | sed 's/.*--\(.*\)\.sql/\1/'); do
+	grep -q "^## $v " CHANGELOG.md || missing="$missing $v"
+done
+[ -z "$missing" ] && grep -q "^## $current " CHANGELOG.md
+check $? "CHANGELOG.md has a section for 1.0, each upgrade step and $current" || echo "# missing:$missing"
+
+released=$(sed -n 's/^## \([0-9.]*\) (released)$/\1/p' CHANGELOG.md | head -1)
+grep -q "latest released version is $released\b" README.md
+check $? "the README names $released, CHANGELOG.md's latest released version"
