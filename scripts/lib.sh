@@ -82,3 +82,11 @@ server_stop() {
 q() {
 	$PG_BIN/psql -X -q -v ON_ERROR_STOP=1 "$@"
 }
+
+# check STATUS DESCRIPTION: one TAP line for the shell tests, numbered in
+# order; returns STATUS so a failure can print its evidence after it.
+check() {
+	TAP_COUNT=$((${TAP_COUNT:-0} + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $TAP_COUNT - $2"; else echo "not ok $TAP_COUNT - $2"; fi
+	return "$1"
+}

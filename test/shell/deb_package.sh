@@ -8,12 +8,6 @@ cd "$(dirname "$0")/../.."
 . scripts/lib.sh
 . scripts/debian_system.sh
 
-n=0
-check() {	# check STATUS DESCRIPTION; returns STATUS
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-	return "$1"
-}
 echo "1..6"
 
 make -s deb >/dev/null 2>&1

@@ -4,13 +4,8 @@
 # the README name the version the control file installs.  TAP output.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib.sh
 
-n=0
-check() {	# check STATUS DESCRIPTION; returns STATUS
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-	return "$1"
-}
 echo "1..7"
 
 [ "$(sha256sum sql/push_actions--1.0.sql | cut -d' ' -f1)" = d1b3c018027253343c996b769d67729c01e7059f270a712d39085ff501a25a81 ]
