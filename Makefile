@@ -22,8 +22,12 @@ REGRESS_OPTS = --inputdir=test --load-extension=push_actions
 override with_llvm = no
 
 PG_CONFIG ?= pg_config
-PGXS := $(shell $(PG_CONFIG) --pgxs)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(PGXS),)
 include $(PGXS)
+else ifneq ($(filter-out test demo bench deb,$(or $(MAKECMDGOALS),all)),)
+$(error $(PG_CONFIG) not found: install postgresql-server-dev-$(or $(PG),15) or set PG_CONFIG; make test, demo, bench and deb install it themselves)
+endif
 
 $(OBJS): $(wildcard src/*.h)
 

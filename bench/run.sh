@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+pg_is_native || exec bash scripts/in_debian_system.sh bench
 
 SCALE=${SCALE:-10000000}
 RUNS=${RUNS:-5}			# timed runs per query, after one warm-up

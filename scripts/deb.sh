@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-ensure_packages debhelper postgresql-server-dev-all dpkg-dev gcc make
+ensure_packages build-essential debhelper postgresql-server-dev-all dpkg-dev
 work=$(mktemp -d /tmp/push_actions_deb.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"  # the test server (user postgres) reads the package tree in it

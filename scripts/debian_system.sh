@@ -41,7 +41,8 @@ system_make() {
 			true
 		fi
 		mount -t proc proc '$dir/proc'
-		mount -t tmpfs -o mode=1777 shm '$dir/dev/shm'"
+		mount -t tmpfs -o mode=1777 shm '$dir/dev/shm'
+		mount -t devpts -o newinstance,ptmxmode=0666 devpts '$dir/dev/pts'"
 }
 
 # system_run DIR COMMAND: runs a shell command as root inside the system.
@@ -58,6 +59,7 @@ system_remove() {
 	for p in /proc/[0-9]*; do
 		[ "$(as_root readlink "$p/root" 2>/dev/null)" = "$dir" ] && as_root kill -9 "${p#/proc/}" 2>/dev/null
 	done
+	as_root umount -l "$dir/dev/pts" 2>/dev/null || true
 	as_root umount -l "$dir/dev/shm" 2>/dev/null || true
 	as_root umount -l "$dir/proc" 2>/dev/null || true
 	# never delete through a mount that is still there

@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+pg_is_native || exec bash scripts/in_debian_system.sh demo
 
 ensure_deps
 build_install

@@ -1,9 +1,34 @@
 # Shared set-up for make test / demo / bench: sourced, not run.
 # Installs what is missing, builds and installs the extension, and runs a
-# throwaway PostgreSQL 15 cluster on a Unix socket in a temporary folder.
+# throwaway PostgreSQL cluster on a Unix socket in a temporary folder.
 
-PG_BIN=/usr/lib/postgresql/15/bin
-PACKAGES="postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl make gcc"
+# The PostgreSQL major version to build and test against (make test PG=17).
+PG=${PG:-15}
+export PG
+PG_BIN=/usr/lib/postgresql/$PG/bin
+PACKAGES="postgresql-$PG postgresql-server-dev-$PG postgresql-$PG-pgtap libtap-parser-sourcehandler-pgtap-perl make gcc"
+
+# The Debian release that ships each supported PostgreSQL: 15 in Debian 12,
+# 17 in Debian 13, 18 in Debian testing.  One list: the README's table, CI
+# and the throwaway systems all follow it.
+SUPPORTED_PG="15 17 18"
+debian_suite_for() {
+	case $1 in
+		15) echo bookworm ;;
+		17) echo trixie ;;
+		18) echo forky ;;
+		*) echo "PostgreSQL $1 is not supported (supported: $SUPPORTED_PG)" >&2; return 1 ;;
+	esac
+}
+
+# True when this system is the Debian release that ships PostgreSQL $PG, so
+# the work runs here; otherwise scripts/in_debian_system.sh runs it in a
+# throwaway system of that release.
+pg_is_native() {
+	local suite
+	suite=$(debian_suite_for "$PG") || return 1
+	[ "$(. /etc/os-release && echo "${VERSION_CODENAME:-}")" = "$suite" ]
+}
 
 # Runs a command as root: directly when we are root, else through sudo.
 as_root() {

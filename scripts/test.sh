@@ -4,6 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+pg_is_native || exec bash scripts/in_debian_system.sh test
 
 ensure_deps || exit 1
 build_install || exit 1

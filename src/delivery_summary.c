@@ -12,6 +12,7 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
+#include "compat.h"
 #include "delivery_summary.h"
 
 #define SUMMARY_FIELDS (PUSH_STATUS_COUNT + 1)
@@ -98,7 +99,7 @@ skip_space(const char **p)
 		(*p)++;
 }
 
-pg_attribute_noreturn()
+PA_NORETURN
 static void
 syntax_error(const char *input, const char *detail_fmt, const char *arg)
 {

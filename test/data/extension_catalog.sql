@@ -8,6 +8,10 @@ WITH members AS (
 	SELECT d.classid, d.objid, d.objsubid
 	FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
 	WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND e.extname = 'push_actions'
+	  -- array and row types, members since PostgreSQL 17, come with their
+	  -- element type or relation, which is compared
+	  AND NOT EXISTS (SELECT 1 FROM pg_type t WHERE d.classid = 'pg_type'::regclass AND t.oid = d.objid
+	                  AND (t.typelem <> 0 OR t.typrelid <> 0))
 ), described AS (
 	SELECT m.*, pg_describe_object(m.classid, m.objid, m.objsubid) AS object,
 	       obj_description(m.objid, m.classid::regclass::name) AS comment

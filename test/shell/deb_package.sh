@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The Debian package on a clean Debian 12: `make deb` builds it (its build
-# runs the regression tests against the package's files), apt installs it
-# into a system made by debootstrap, and there the extension is created,
-# answers, and updates from 1.0.  TAP output.
+# The Debian package on a clean system of the Debian release that ships
+# PostgreSQL $PG (Debian 12 for 15): `make deb` builds it (its build runs the
+# regression tests against the package's files), apt installs it into a
+# system made by debootstrap, and there the extension is created, answers,
+# and updates from 1.0.  TAP output.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib.sh
@@ -12,13 +13,14 @@ echo "1..6"
 
 make -s deb >/dev/null 2>&1
 check $? "make deb builds the package with pg_buildext"
-deb=$(ls dist/postgresql-15-push-actions_*_amd64.deb 2>/dev/null | head -1)
+suite=$(debian_suite_for "$PG")
+deb=$(ls dist/postgresql-$PG-push-actions_*_amd64.deb 2>/dev/null | head -1)
 [ -n "$deb" ] || { echo "# no package in dist/: see dist/build.log"; exit 1; }
 
 sys=$(mktemp -d /tmp/push_actions_system.XXXXXX)
 trap 'system_remove "$sys"' EXIT
-system_make "$sys" bookworm
-check $? "a clean Debian 12 system made by debootstrap"
+system_make "$sys" "$suite"
+check $? "a clean Debian $suite system made by debootstrap"
 
 as_root cp "$deb" "$sys/tmp/"
 system_run "$sys" "apt-get update -qq && apt-get install -y -qq --no-install-recommends /tmp/$(basename "$deb")" \
@@ -27,13 +29,13 @@ check $? "apt-get install ./$(basename "$deb") brings the PostgreSQL it needs" \
 	|| tail -20 "$sys.install.log" | sed 's/^/# /'
 rm -f "$sys.install.log"
 
-files=$(system_run "$sys" "dpkg -L postgresql-15-push-actions")
-echo "$files" | grep -qx /usr/lib/postgresql/15/lib/push_actions.so \
-	&& echo "$files" | grep -qx /usr/share/postgresql/15/extension/push_actions.control \
-	&& echo "$files" | grep -qx /usr/share/postgresql/15/extension/push_actions--1.0--1.1.sql
+files=$(system_run "$sys" "dpkg -L postgresql-$PG-push-actions")
+echo "$files" | grep -qx /usr/lib/postgresql/$PG/lib/push_actions.so \
+	&& echo "$files" | grep -qx /usr/share/postgresql/$PG/extension/push_actions.control \
+	&& echo "$files" | grep -qx /usr/share/postgresql/$PG/extension/push_actions--1.0--1.1.sql
 check $? "the module, control file and scripts are where Debian's server looks"
 
-server="runuser -u postgres -- /usr/lib/postgresql/15/bin"
+server="runuser -u postgres -- /usr/lib/postgresql/$PG/bin"
 psql="runuser -u postgres -- psql -h /tmp/pg -X -q -v ON_ERROR_STOP=1 -At"
 system_run "$sys" "mkdir /tmp/pg && chown postgres /tmp/pg \
 	&& $server/initdb -D /tmp/pg/data --no-sync >/dev/null 2>&1 \

@@ -6,7 +6,7 @@
 # go on working (sequences, tokens, the parent check).
 # Runs against the cluster in PGHOST/PGPORT (make test sets them); prints TAP.
 set -u
-PG_BIN=/usr/lib/postgresql/15/bin
+PG_BIN=/usr/lib/postgresql/${PG:-15}/bin
 echo "1..6"
 db() { $PG_BIN/psql -X -q -At -v ON_ERROR_STOP=1 -d "$@"; }
 drop_databases() {

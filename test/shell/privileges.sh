@@ -6,7 +6,7 @@
 # the owner's rights), so none of them needs rights on the other tables.
 # Runs against the cluster in PGHOST/PGPORT (make test sets them); prints TAP.
 set -u
-PG_BIN=/usr/lib/postgresql/15/bin
+PG_BIN=/usr/lib/postgresql/${PG:-15}/bin
 echo "1..8"
 ROLES="pa_backend pa_loader pa_analyst pa_janitor"
 owner() { $PG_BIN/psql -X -q -At -v ON_ERROR_STOP=1 -d pa_priv "$@"; }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# make test|demo|bench PG=N where this system does not ship PostgreSQL N: runs
+# the same target inside a throwaway Debian system of the release that does
+# (scripts/lib.sh's debian_suite_for), made by debootstrap, with a copy of
+# this tree; the target installs what it needs there as it does here.  The
+# system is removed afterwards; make bench's results are copied back.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+. scripts/debian_system.sh
+
+target=$1
+suite=$(debian_suite_for "$PG") || exit 1
+sys=$(mktemp -d "/tmp/push_actions_pg$PG.XXXXXX")
+trap 'system_remove "$sys"' EXIT
+echo "== PostgreSQL $PG: a throwaway Debian $suite system in $sys"
+system_make "$sys" "$suite" || exit 1
+as_root mkdir -p "$sys/src/push_actions"
+# build outputs stay behind: objects built for another server must not be linked
+tar --exclude=./.git --exclude=./dist --exclude=./results --exclude=./bench/results \
+	--exclude='*.o' --exclude='*.so' --exclude='*.bc' -cf - . | as_root tar -C "$sys/src/push_actions" -xf -
+system_run "$sys" "apt-get update -qq && apt-get install -y -qq --no-install-recommends make >/dev/null" || exit 1
+# the settings the targets read from the environment go along
+vars="PG=$PG"
+for v in SCALE RUNS CALLS; do
+	[ -n "${!v:-}" ] && vars="$vars $v=${!v}"
+done
+system_run "$sys" "cd /src/push_actions && make $target $vars"
+status=$?
+if [ "$target" = bench ] && [ -d "$sys/src/push_actions/bench/results" ]; then
+	mkdir -p bench/results && cp -r "$sys/src/push_actions/bench/results/." bench/results/
+fi
+exit $status

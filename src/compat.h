@@ -1,0 +1,22 @@
+/*
+ * compat.h
+ *	  The one place where the supported PostgreSQL versions (15, 17, 18)
+ *	  differ for this extension's C code.
+ */
+#ifndef PUSH_ACTIONS_COMPAT_H
+#define PUSH_ACTIONS_COMPAT_H
+
+#include "postgres.h"
+
+/*
+ * A function that never returns.  PostgreSQL 18 replaced
+ * pg_attribute_noreturn() with pg_noreturn (C11's _Noreturn), which must
+ * come first in the declaration; written first, both forms work.
+ */
+#if PG_VERSION_NUM >= 180000
+#define PA_NORETURN pg_noreturn
+#else
+#define PA_NORETURN pg_attribute_noreturn()
+#endif
+
+#endif							/* PUSH_ACTIONS_COMPAT_H */
