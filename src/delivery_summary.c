@@ -31,10 +31,11 @@ field_ptr(DeliverySummary *s, int field)
 	return field == ATTEMPTS_FIELD ? &s->attempts : &s->counts[field];
 }
 
+/* The keys of the text form, for hints: the status names, then attempts. */
 static const char *
 valid_keys(void)
 {
-	return "scheduled, attempted, sent, delivered, opened, converted, failed, bounced, expired, attempts";
+	return psprintf("%s, attempts", push_status_valid_list());
 }
 
 void

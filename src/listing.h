@@ -5,9 +5,10 @@
  *
  * A request is parsed in C into ListRequest; every identifier in the SQL we
  * build comes from the column table below and every value is a bound
- * parameter (status names, checked against the fixed list, are written as
- * literals so partial indexes on status apply), so no request text is ever
- * run as SQL.
+ * parameter (status conditions become one set of status names from the
+ * fixed list, written as literals so partial indexes on status apply), so no
+ * request text is ever run as SQL, and the SQL's size follows the request's
+ * shape, not its values.
  */
 #ifndef LISTING_H
 #define LISTING_H
@@ -82,6 +83,7 @@ typedef struct ListQuery
 {
 	StringInfoData sql;
 	int			nparams;
+	int			maxparams;
 	Oid		   *types;
 	Datum	   *values;
 } ListQuery;

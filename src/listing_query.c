@@ -8,6 +8,7 @@
 
 #include "catalog/pg_type.h"
 #include "common/int.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -18,9 +19,6 @@
 static const char *const sql_operators[] = {
 	[OP_EQ] = "=", [OP_NE] = "<>", [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">="
 };
-
-/* The same predicate as the partial index actions_failed_idx: keep them equal. */
-#define ERROR_PREDICATE "a.status IN ('failed', 'bounced')"
 
 static Oid
 kind_type(ColumnKind kind)
@@ -33,8 +31,8 @@ kind_type(ColumnKind kind)
 			return TEXTOID;
 		case COL_TIME:
 			return TIMESTAMPTZOID;
-		case COL_STATUS:		/* written as literals */
-		case COL_ERROR:			/* written as a predicate */
+		case COL_STATUS:		/* folded into one set of statuses */
+		case COL_ERROR:
 			break;
 	}
 	elog(ERROR, "column kind %d has no parameter type", (int) kind);
@@ -45,6 +43,7 @@ kind_type(ColumnKind kind)
 static int
 add_param(ListQuery *q, Oid type, Datum value)
 {
+	Assert(q->nparams < q->maxparams);
 	q->types[q->nparams] = type;
 	q->values[q->nparams] = value;
 	return ++q->nparams;
@@ -61,11 +60,19 @@ make_array(const Condition *c, Oid elemtype)
 	return PointerGetDatum(construct_array(c->values, c->nvalues, elemtype, typlen, typbyval, typalign));
 }
 
-/* Whether an "error" value (0 or 1) satisfies the condition. */
-static bool
-error_matches(const Condition *c, int v)
+/* The value of a status or error condition as a small integer: a status code, or 0/1. */
+static int
+small_value(const Condition *c, int i)
 {
-	int			x = c->nvalues > 0 ? DatumGetBool(c->values[0]) : 0;
+	return c->column->kind == COL_STATUS ? (int) DatumGetPushStatus(c->values[i])
+		: (int) DatumGetBool(c->values[i]);
+}
+
+/* Whether v, a status code or an error flag, satisfies the condition. */
+static bool
+small_value_matches(const Condition *c, int v)
+{
+	int			x = c->nvalues > 0 ? small_value(c, 0) : 0;
 
 	switch (c->op)
 	{
@@ -82,18 +89,20 @@ error_matches(const Condition *c, int v)
 		case OP_GE:
 			return v >= x;
 		case OP_BETWEEN:
-			return v >= x && v <= (int) DatumGetBool(c->values[1]);
+			return v >= x && v <= small_value(c, 1);
 		case OP_IN:
 		case OP_NOT_IN:
 			{
 				bool		found = false;
 
-				for (int i = 0; i < c->nvalues; i++)
-					if ((int) DatumGetBool(c->values[i]) == v)
-						found = true;
+				for (int i = 0; i < c->nvalues && !found; i++)
+				{
+					CHECK_FOR_INTERRUPTS();
+					found = small_value(c, i) == v;
+				}
 				return c->op == OP_IN ? found : !found;
 			}
-		case OP_IS_NULL:
+		case OP_IS_NULL:		/* neither status nor error is ever NULL */
 			return false;
 		case OP_IS_NOT_NULL:
 			return true;
@@ -104,76 +113,59 @@ error_matches(const Condition *c, int v)
 }
 
 /*
- * "error" is derived from status, so a condition on it becomes a fixed
- * predicate on status: the one the partial index of failed actions carries.
+ * The statuses a condition on "status" or "error" admits, one bit per status
+ * code.  Status codes are lifecycle order, so comparisons are by code; error
+ * is 1 for the statuses push_status_is_error() names.
  */
-static void
-append_error_condition(StringInfo sql, const Condition *c)
+static uint32
+admitted_statuses(const Condition *c)
 {
-	bool		zero = error_matches(c, 0);
-	bool		one = error_matches(c, 1);
+	uint32		set = 0;
 
-	if (one && zero)
-		appendStringInfoString(sql, "true");
-	else if (one)
-		appendStringInfoString(sql, ERROR_PREDICATE);
-	else if (zero)
-		appendStringInfoString(sql, "NOT (" ERROR_PREDICATE ")");
-	else
-		appendStringInfoString(sql, "false");
+	for (int s = 0; s < PUSH_STATUS_COUNT; s++)
+	{
+		int			v = c->column->kind == COL_STATUS ? s : (int) push_status_is_error((PushStatus) s);
+
+		if (small_value_matches(c, v))
+			set |= UINT32_C(1) << s;
+	}
+	return set;
 }
 
 /*
- * A status condition is written with literal status names (from the fixed
- * name table, never from the request), so the planner can match it against
- * the partial indexes on status, which a parameter would hide.
+ * Every status and error condition of a request, ANDed into one set, is
+ * written as one list of at most nine status names from the fixed name
+ * table, never from the request: its size does not grow with the request,
+ * and the planner matches the literals against the partial indexes on
+ * status, which a parameter would hide (error = 1 gives exactly the
+ * predicate of actions_failed_idx).
  */
 static void
-append_status_literals(StringInfo sql, const Condition *c, int from, int count)
+append_status_set(StringInfo sql, uint32 set)
 {
-	for (int i = from; i < from + count; i++)
-		appendStringInfo(sql, "%s'%s'", i > from ? ", " : "",
-						 push_status_names[DatumGetPushStatus(c->values[i])]);
-}
+	int			n = 0;
 
-static void
-append_status_condition(StringInfo sql, const Condition *c)
-{
-	const char *expr = c->column->expr;
-
-	switch (c->op)
+	if (set == PUSH_STATUS_ALL)
+		return;
+	if (set == 0)
 	{
-		case OP_IN:
-		case OP_NOT_IN:
-			appendStringInfo(sql, "%s %s (", expr, c->op == OP_IN ? "IN" : "NOT IN");
-			append_status_literals(sql, c, 0, c->nvalues);
-			appendStringInfoChar(sql, ')');
-			break;
-		case OP_BETWEEN:
-			appendStringInfo(sql, "%s BETWEEN ", expr);
-			append_status_literals(sql, c, 0, 1);
-			appendStringInfoString(sql, " AND ");
-			append_status_literals(sql, c, 1, 1);
-			break;
-		default:
-			appendStringInfo(sql, "%s %s ", expr, sql_operators[c->op]);
-			append_status_literals(sql, c, 0, 1);
-			break;
+		appendStringInfoString(sql, " AND false");
+		return;
 	}
+	appendStringInfoString(sql, " AND a.status IN (");
+	for (int s = 0; s < PUSH_STATUS_COUNT; s++)
+		if (set & (UINT32_C(1) << s))
+			appendStringInfo(sql, "%s'%s'", n++ > 0 ? ", " : "", push_status_names[s]);
+	appendStringInfoChar(sql, ')');
 }
 
-/* Writes one condition into sql, adding its values to q's parameters. */
+/* Writes one condition on a column other than status and error, adding its values to q's parameters. */
 static void
 append_condition(ListQuery *q, StringInfo sql, const Condition *c)
 {
 	const char *expr = c->column->expr;
 	Oid			type;
 
-	if (c->column->kind == COL_ERROR)
-	{
-		append_error_condition(sql, c);
-		return;
-	}
 	switch (c->op)
 	{
 		case OP_IS_NULL:
@@ -184,11 +176,6 @@ append_condition(ListQuery *q, StringInfo sql, const Condition *c)
 			return;
 		default:
 			break;
-	}
-	if (c->column->kind == COL_STATUS)
-	{
-		append_status_condition(sql, c);
-		return;
 	}
 	type = kind_type(c->column->kind);
 	switch (c->op)
@@ -217,7 +204,6 @@ append_condition(ListQuery *q, StringInfo sql, const Condition *c)
 }
 
 #define PUSH_JOIN " LEFT JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id"
-#define MAX_MERGED_CAMPAIGNS 50
 
 static int
 cmp_int64(const void *a, const void *b)
@@ -230,16 +216,14 @@ cmp_int64(const void *a, const void *b)
 
 /*
  * The condition "campaign_id in [...]" when the answer is ordered by
- * action_id DESC alone, else -1.  PostgreSQL 15 cannot read several values of
+ * action_id DESC alone, else -1.  PostgreSQL cannot read several values of
  * an index in action order, so such a request would fetch and sort every
  * matching action of every campaign; it is compiled instead to one ordered,
- * limited branch per campaign, merged (see listing_build_query).
+ * limited scan per campaign (see listing_build_query).
  */
 static int
 merged_campaign_condition(const ListRequest *req)
 {
-	int			found = -1;
-
 	if (req->norder > 1 ||
 		(req->norder == 1 && !(strcmp(req->order[0].column->name, "action_id") == 0 && req->order[0].desc)))
 		return -1;
@@ -247,20 +231,42 @@ merged_campaign_condition(const ListRequest *req)
 	{
 		const Condition *c = &req->conds[i];
 
-		if (strcmp(c->column->name, "campaign_id") == 0 && c->op == OP_IN &&
-			c->nvalues >= 2 && c->nvalues <= MAX_MERGED_CAMPAIGNS && found < 0)
-			found = i;
+		if (strcmp(c->column->name, "campaign_id") == 0 && c->op == OP_IN && c->nvalues >= 2)
+			return i;
 	}
-	return found;
+	return -1;
 }
 
+/* The campaign ids of an "in" condition, each once (or its rows would come twice). */
+static Datum
+distinct_campaigns(const Condition *c)
+{
+	Datum	   *ids = palloc(sizeof(Datum) * c->nvalues);
+	int			nids = 0;
+
+	memcpy(ids, c->values, sizeof(Datum) * c->nvalues);
+	qsort(ids, c->nvalues, sizeof(Datum), cmp_int64);
+	for (int i = 0; i < c->nvalues; i++)
+		if (nids == 0 || DatumGetInt64(ids[nids - 1]) != DatumGetInt64(ids[i]))
+			ids[nids++] = ids[i];
+	return PointerGetDatum(construct_array(ids, nids, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * The query's text depends on the request's shape alone (which columns,
+ * which operators, which statuses), never on how many values it lists: each
+ * condition adds one fixed fragment, value lists are array parameters, and
+ * status and error conditions fold into one list of at most nine names.  So
+ * the text stays a few KB for any request, and requests of one shape share
+ * one saved plan.
+ */
 void
 listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
 {
 	bool		needs_push = false;
 	bool		ordered_by_id = false;
 	int			merged = merged_campaign_condition(req);
-	int			maxparams = 4 + 2 * req->nconds + (merged >= 0 ? MAX_MERGED_CAMPAIGNS : 0);
+	uint32		statuses = PUSH_STATUS_ALL;
 	StringInfoData where;
 	int			app_param;
 
@@ -273,20 +279,30 @@ listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
 
 	initStringInfo(&q->sql);
 	q->nparams = 0;
-	q->types = palloc(sizeof(Oid) * maxparams);
-	q->values = palloc(sizeof(Datum) * maxparams);
+	q->maxparams = 5 + 2 * req->nconds;
+	q->types = palloc(sizeof(Oid) * q->maxparams);
+	q->values = palloc(sizeof(Datum) * q->maxparams);
 
-	/* the app and every condition but a merged one, shared by all branches */
+	/* the app and every condition but a merged one */
 	initStringInfo(&where);
 	app_param = add_param(q, INT8OID, Int64GetDatum(app_id));
 	appendStringInfo(&where, " WHERE a.app_id = $%d", app_param);
 	for (int i = 0; i < req->nconds; i++)
 	{
+		const Condition *c = &req->conds[i];
+
+		CHECK_FOR_INTERRUPTS();
 		if (i == merged)
 			continue;
+		if (c->column->kind == COL_STATUS || c->column->kind == COL_ERROR)
+		{
+			statuses &= admitted_statuses(c);
+			continue;
+		}
 		appendStringInfoString(&where, " AND ");
-		append_condition(q, &where, &req->conds[i]);
+		append_condition(q, &where, c);
 	}
+	append_status_set(&where, statuses);
 
 	appendStringInfoString(&q->sql, "SELECT ");
 	for (int i = 0; i < req->nselect; i++)
@@ -294,9 +310,7 @@ listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
 
 	if (merged >= 0)
 	{
-		const Condition *c = &req->conds[merged];
-		Datum	   *ids = palloc(sizeof(Datum) * c->nvalues);
-		int			nids = 0;
+		int			campaigns = add_param(q, INT8ARRAYOID, distinct_campaigns(&req->conds[merged]));
 		int			limit = add_param(q, INT8OID, Int64GetDatum(req->limit));
 		int			offset = add_param(q, INT8OID, Int64GetDatum(req->offset));
 		int64		needed;
@@ -307,26 +321,17 @@ listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
 			needed = PG_INT64_MAX;
 		enough = add_param(q, INT8OID, Int64GetDatum(needed));
 
-		/* each campaign once, or its rows would come twice */
-		memcpy(ids, c->values, sizeof(Datum) * c->nvalues);
-		qsort(ids, c->nvalues, sizeof(Datum), cmp_int64);
-		for (int i = 0; i < c->nvalues; i++)
-			if (nids == 0 || DatumGetInt64(ids[nids - 1]) != DatumGetInt64(ids[i]))
-				ids[nids++] = ids[i];
-
 		/*
 		 * Every row of the page is among its own campaign's first
-		 * limit + offset rows, so those are all each branch reads.
+		 * limit + offset rows, so those are all each campaign's scan reads.
 		 */
-		appendStringInfoString(&q->sql, " FROM (SELECT b.action_id FROM (");
-		for (int i = 0; i < nids; i++)
-			appendStringInfo(&q->sql, "%s(SELECT a.action_id FROM push_actions.actions a%s%s"
-							 " AND a.campaign_id = $%d ORDER BY a.action_id DESC LIMIT $%d)",
-							 i > 0 ? " UNION ALL " : "", needs_push ? PUSH_JOIN : "", where.data,
-							 add_param(q, INT8OID, ids[i]), enough);
-		appendStringInfo(&q->sql, ") b ORDER BY b.action_id DESC LIMIT $%d OFFSET $%d) k"
+		appendStringInfo(&q->sql, " FROM (SELECT b.action_id FROM unnest($%d::bigint[]) AS c(campaign_id)"
+						 " CROSS JOIN LATERAL (SELECT a.action_id FROM push_actions.actions a%s%s"
+						 " AND a.campaign_id = c.campaign_id ORDER BY a.action_id DESC LIMIT $%d) b"
+						 " ORDER BY b.action_id DESC LIMIT $%d OFFSET $%d) k"
 						 " JOIN push_actions.actions a ON a.app_id = $%d AND a.action_id = k.action_id%s"
 						 " ORDER BY a.action_id DESC",
+						 campaigns, needs_push ? PUSH_JOIN : "", where.data, enough,
 						 limit, offset, app_param, needs_push ? PUSH_JOIN : "");
 		return;
 	}

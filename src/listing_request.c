@@ -11,6 +11,7 @@
 
 #include "datatype/timestamp.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/formatting.h"
 #include "utils/numeric.h"
@@ -29,13 +30,25 @@ static const char *const operator_names[] = {
 	[OP_LIKE] = "like", [OP_IS_NULL] = "is null", [OP_IS_NOT_NULL] = "is not null"
 };
 
-static const char *const column_kind_expects[] = {
-	[COL_INT] = "an integer",
-	[COL_TEXT] = "a string",
-	[COL_TIME] = "an integer (Unix seconds)",
-	[COL_STATUS] = "one of scheduled, attempted, sent, delivered, opened, converted, failed, bounced, expired",
-	[COL_ERROR] = "0, 1, true or false"
-};
+/* What a value for a column of this kind must be, for messages. */
+static const char *
+kind_expects(ColumnKind kind)
+{
+	switch (kind)
+	{
+		case COL_INT:
+			return "an integer";
+		case COL_TEXT:
+			return "a string";
+		case COL_TIME:
+			return "an integer (Unix seconds)";
+		case COL_STATUS:
+			return psprintf("one of %s", push_status_valid_list());
+		case COL_ERROR:
+			return "0, 1, true or false";
+	}
+	return "a value";
+}
 
 pg_attribute_printf(3, 4)
 static bool
@@ -250,11 +263,13 @@ parse_condition(const JsonbValue *elem, int i, Condition *c, ListError *err)
 		c->values = palloc(sizeof(Datum) * count);
 		for (int j = 0; j < count; j++)
 		{
-			JsonbValue *item = getIthJsonbValueFromContainer(arr, j);
+			JsonbValue *item;
 
+			CHECK_FOR_INTERRUPTS();
+			item = getIthJsonbValueFromContainer(arr, j);
 			if (!column_value(c->column, item, &c->values[j]))
 				return fail(err, 400, "condition[%d]: value[%d] for %s must be %s",
-							i, j, c->column->name, column_kind_expects[c->column->kind]);
+							i, j, c->column->name, kind_expects(c->column->kind));
 		}
 		return true;
 	}
@@ -271,7 +286,7 @@ parse_condition(const JsonbValue *elem, int i, Condition *c, ListError *err)
 	c->values = palloc(sizeof(Datum));
 	if (!column_value(c->column, val, &c->values[0]))
 		return fail(err, 400, "condition[%d]: value for %s must be %s",
-					i, c->column->name, column_kind_expects[c->column->kind]);
+					i, c->column->name, kind_expects(c->column->kind));
 	return true;
 }
 

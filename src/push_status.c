@@ -50,7 +50,12 @@ push_status_parse(const char *str, PushStatus *result)
 const char *
 push_status_valid_list(void)
 {
-	return "scheduled, attempted, sent, delivered, opened, converted, failed, bounced, expired";
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < PUSH_STATUS_COUNT; i++)
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", push_status_names[i]);
+	return buf.data;
 }
 
 bool

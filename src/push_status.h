@@ -23,6 +23,7 @@ typedef enum PushStatus
 } PushStatus;
 
 #define PUSH_STATUS_COUNT 9
+#define PUSH_STATUS_ALL		((UINT32_C(1) << PUSH_STATUS_COUNT) - 1)	/* a set of every status */
 
 #define DatumGetPushStatus(d)		((PushStatus) DatumGetUInt8(d))
 #define PushStatusGetDatum(s)		UInt8GetDatum((uint8) (s))
@@ -55,6 +56,13 @@ static inline bool
 push_status_is_success(PushStatus s)
 {
 	return s >= PS_SENT && s <= PS_CONVERTED;
+}
+
+/* The statuses the listing's "error" column counts as 1: the send failed. */
+static inline bool
+push_status_is_error(PushStatus s)
+{
+	return s == PS_FAILED || s == PS_BOUNCED;
 }
 
 #endif							/* PUSH_STATUS_H */
