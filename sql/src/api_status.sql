@@ -47,14 +47,17 @@ CREATE FUNCTION push_actions.record_attempt(action_id bigint, ok boolean,
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
 DECLARE
-	cur		push_actions.actions := push_actions_internal.lock_action(action_id);
+	cur		push_actions.actions;
 	tries	smallint;
 	new_status	push_actions.push_status;
 BEGIN
 	IF ok IS NULL THEN
 		RAISE EXCEPTION 'ok must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF cur.status NOT IN ('scheduled', 'attempted') THEN
+	cur := push_actions_internal.lock_action(action_id);
+	-- A send starts from attempted; a scheduled action passes through it,
+	-- as can_transition() allows.  failed -> attempted is retry()'s alone.
+	IF cur.status = 'failed' OR NOT push_actions.can_transition(cur.status, 'attempted') THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, cur.status,
 			CASE WHEN ok THEN 'sent' ELSE 'attempted' END::push_actions.push_status,
 			CASE WHEN cur.status = 'failed' THEN 'Call push_actions.retry() first.' END);
@@ -66,6 +69,9 @@ BEGIN
 		WHEN coalesce(permanent, false) OR tries >= 10 THEN 'failed'
 		ELSE 'attempted'
 	END;
+	IF NOT push_actions.can_transition('attempted', new_status) THEN
+		PERFORM push_actions_internal.refuse_transition(action_id, 'attempted', new_status);
+	END IF;
 	UPDATE push_actions.actions a
 	SET status = new_status,
 	    attempts = tries,
@@ -85,7 +91,7 @@ CREATE FUNCTION push_actions.record_event(action_id bigint, status push_actions.
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
 DECLARE
-	cur		push_actions.actions := push_actions_internal.lock_action(action_id);
+	cur		push_actions.actions;
 BEGIN
 	IF status IS NULL OR status NOT IN ('delivered', 'opened', 'converted', 'expired') THEN
 		RAISE EXCEPTION 'record_event takes delivered, opened, converted or expired, not %',
@@ -96,6 +102,7 @@ BEGIN
 	IF at IS NULL THEN
 		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
+	cur := push_actions_internal.lock_action(action_id);
 	IF NOT push_actions.can_transition(cur.status, status) THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, status);
 	END IF;
@@ -115,7 +122,7 @@ CREATE FUNCTION push_actions.retry(action_id bigint)
 DECLARE
 	cur		push_actions.actions := push_actions_internal.lock_action(action_id);
 BEGIN
-	IF cur.status <> 'failed' THEN
+	IF cur.status <> 'failed' OR NOT push_actions.can_transition(cur.status, 'attempted') THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, 'attempted',
 			'Only failed actions can be retried.');
 	END IF;

@@ -1,7 +1,7 @@
 -- The write API: create_app, create_push, record_attempt, record_event, retry
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(59);
+SELECT plan(69);
 
 -- create_app: the token is shown once and stored only as a hash
 CREATE TEMP TABLE app AS SELECT * FROM create_app('Test app');
@@ -137,6 +137,36 @@ SELECT is((SELECT record_event(id, 'expired')::text FROM dead WHERE msg = 'UNREG
           'attempted -> expired');
 SELECT throws_ok(format('SELECT retry(%s)', pg_temp.aid(1)), '55000',
                  format('action %s cannot go from converted to attempted', pg_temp.aid(1)), 'retry refuses non-failed actions');
+
+-- scheduled actions through every write function, by the one state machine:
+-- a send passes through attempted, events other than expired are refused
+SELECT create_push((SELECT app_id FROM app), '{}',
+	'[{"device_id":21,"platform":"android"},{"device_id":22,"platform":"android"},
+	  {"device_id":23,"platform":"android"},{"device_id":24,"platform":"android"}]',
+	NULL, now() + interval '1 hour') AS sched_push \gset
+CREATE FUNCTION pg_temp.sched(d int) RETURNS bigint LANGUAGE sql
+	AS $$ SELECT action_id FROM actions WHERE push_id = current_setting('pa.sched') AND device_id = d $$;
+SELECT set_config('pa.sched', :'sched_push', false) IS NOT NULL AS set;
+SELECT is(record_attempt(pg_temp.sched(21), true)::text, 'sent', 'a scheduled action sent goes to sent, through attempted');
+SELECT is((SELECT attempts::int FROM actions WHERE action_id = pg_temp.sched(21)), 1, 'and its attempt is counted');
+SELECT is(record_attempt(pg_temp.sched(22), false, 'Unavailable')::text, 'attempted', 'a scheduled action that failed once is attempted');
+SELECT is(record_attempt(pg_temp.sched(23), false, 'Unregistered')::text, 'bounced', 'a scheduled action sent to a dead token bounces');
+SELECT throws_ok(format('SELECT record_event(%s, ''delivered'')', pg_temp.sched(24)), '55000',
+                 format('action %s cannot go from scheduled to delivered', pg_temp.sched(24)),
+                 'a scheduled action cannot be delivered');
+SELECT throws_ok(format('SELECT retry(%s)', pg_temp.sched(24)), '55000',
+                 format('action %s cannot go from scheduled to attempted', pg_temp.sched(24)),
+                 'a scheduled action cannot be retried');
+SELECT is(record_event(pg_temp.sched(24), 'expired')::text, 'expired', 'a scheduled action can expire');
+SELECT ok(can_transition('scheduled', 'attempted') AND NOT can_transition('scheduled', 'sent'),
+          'can_transition agrees: a scheduled action goes to attempted, not straight to sent');
+
+-- arguments are checked before the action is looked up
+SELECT throws_ok($$SELECT record_event(-1, 'sent')$$, '22023',
+                 'record_event takes delivered, opened, converted or expired, not sent',
+                 'record_event names a bad status even for an unknown action');
+SELECT throws_ok($$SELECT record_attempt(-1, NULL)$$, '22004', 'ok must not be NULL',
+                 'record_attempt names a NULL ok even for an unknown action');
 
 SELECT * FROM finish();
 ROLLBACK;

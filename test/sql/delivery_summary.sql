@@ -101,3 +101,13 @@ SELECT delivery_summary(s, a) FROM unnest('{sent}'::push_status[], '{-1}'::small
 -- as a window aggregate the state must not leak between frames
 SELECT i, delivery_summary(s) OVER (ORDER BY i) AS running
 FROM unnest('{sent,failed,opened}'::push_status[]) WITH ORDINALITY x(s, i);
+-- = and <> compare every field, attempts included: exactly one of them holds
+SELECT a = b AS equal, a <> b AS different
+FROM (VALUES ('{"sent":1,"attempts":1}'::delivery_summary, '{"sent":1,"attempts":2}'::delivery_summary),
+             ('{"sent":1,"attempts":1}', '{"sent":1,"attempts":1}'),
+             ('{"expired":1}', '{"bounced":1}')) v(a, b);
+-- + outside an aggregate returns a new value and leaves its inputs as stored
+CREATE TEMP TABLE kept (s delivery_summary);
+INSERT INTO kept VALUES ('{"sent":1,"attempts":2}');
+SELECT s + s AS doubled FROM kept;
+SELECT s + s AS doubled_again, s AS stored FROM kept;

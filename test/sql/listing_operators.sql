@@ -108,4 +108,7 @@ SELECT 1, 888, i, 'web', 'sent' FROM generate_series(1, 1200) i;
 SELECT jsonb_array_length(list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id","=",888]],"limit":1000}') -> 'data') AS max_page,
        jsonb_array_length(list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id","=",888]]}') -> 'data') AS default_page,
        jsonb_array_length(list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id","=",888]],"limit":1000,"offset":1000}') -> 'data') AS last_page;
+-- times are Unix seconds rounded down, also before 2000 (PostgreSQL's epoch) with a fraction
+UPDATE actions SET create_time = '1999-12-31 23:59:59.5+00' WHERE action_id = 1250085;
+SELECT list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["action_id","=",1250085]],"select":["create_time"]}') -> 'data' AS before_2000;
 ROLLBACK;

@@ -51,8 +51,20 @@ SET enable_mergejoin = off; SET enable_nestloop = off;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM statuses a JOIN statuses b USING (s);
 SELECT count(*) FROM statuses a JOIN statuses b USING (s);
 RESET enable_mergejoin; RESET enable_nestloop;
-CREATE INDEX ON statuses USING hash (s);
-CREATE INDEX ON statuses USING btree (s);
+CREATE INDEX statuses_hash ON statuses USING hash (s);
+CREATE INDEX statuses_btree ON statuses USING btree (s);
+ANALYZE statuses;
+SET enable_seqscan = off;
+SET enable_bitmapscan = off;
+-- equality through the hash index, ranges through the B-tree, in status order
+DROP INDEX statuses_btree;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM statuses WHERE s = 'failed';
+SELECT count(*) FROM statuses WHERE s = 'failed';
+CREATE INDEX statuses_btree ON statuses USING btree (s);
+EXPLAIN (COSTS OFF) SELECT s FROM statuses WHERE s BETWEEN 'sent' AND 'converted' ORDER BY s;
+SELECT s FROM statuses WHERE s BETWEEN 'sent' AND 'converted' ORDER BY s;
+RESET enable_seqscan;
+RESET enable_bitmapscan;
 
 -- helpers
 CREATE TEMP VIEW every_status AS
