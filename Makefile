@@ -17,6 +17,9 @@ DATA = sql/push_actions--1.0.sql $(wildcard sql/push_actions--*--*.sql)
 TESTS = $(sort $(wildcard test/sql/*.sql))
 REGRESS = $(patsubst test/sql/%.sql,%,$(TESTS))
 REGRESS_OPTS = --inputdir=test --load-extension=push_actions
+# concurrency: isolation specs with fixed interleavings (test/specs/*.spec)
+ISOLATION = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test --load-extension=push_actions
 
 # Bitcode for JIT adds a clang dependency and build time for no gain here.
 override with_llvm = no

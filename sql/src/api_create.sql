@@ -31,12 +31,15 @@ $$;
 COMMENT ON FUNCTION push_actions.create_app(text) IS
 	'creates an app and returns its API token; only a hash of the token is stored';
 
--- A push id like the hosted APIs': 8 hex digits of time, 16 random.
+-- A push id like the hosted APIs': 8 hex digits of time, 16 random (64
+-- bits): the first 12 digits of one version-4 UUID and 4 of another, all of
+-- them random (a UUID's 13th digit is its version, its 17th its variant).
 CREATE FUNCTION push_actions_internal.new_push_id() RETURNS text
 	LANGUAGE sql VOLATILE PARALLEL SAFE
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$ SELECT lpad(to_hex(extract(epoch FROM now())::bigint), 8, '0')
-	             || substr(replace(gen_random_uuid()::text, '-', ''), 13, 16) $$;
+	             || left(gen_random_uuid()::text, 8) || substr(gen_random_uuid()::text, 10, 4)
+	             || left(gen_random_uuid()::text, 4) $$;
 
 CREATE FUNCTION push_actions.create_push(
 	app_id bigint, payload jsonb, devices jsonb,

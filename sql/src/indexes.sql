@@ -1,8 +1,7 @@
 -- Every index of the tables, each with the query it serves.
 
 -- pushes
--- push_info() is called with the id alone before the app is known to match
-CREATE UNIQUE INDEX pushes_push_id_idx ON push_actions.pushes (push_id, app_id);
+-- the primary key (app_id, push_id) serves every lookup of a push
 CREATE INDEX pushes_expires_idx ON push_actions.pushes (expires_at);
 CREATE INDEX pushes_created_idx ON push_actions.pushes (created_at);
 

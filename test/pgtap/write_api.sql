@@ -1,7 +1,7 @@
 -- The write API: create_app, create_push, record_attempt, record_event, retry
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(69);
+SELECT plan(70);
 
 -- create_app: the token is shown once and stored only as a hash
 CREATE TEMP TABLE app AS SELECT * FROM create_app('Test app');
@@ -24,6 +24,12 @@ CREATE TEMP TABLE p AS SELECT create_push((SELECT app_id FROM app),
 	  {"device_id":2,"token":"tok-i2","platform":"ios","profile_id":"alice"},
 	  {"device_id":3,"token":"tok-w3","platform":"web"}]', 77) AS push_id;
 SELECT matches((SELECT push_id FROM p), '^[0-9a-f]{24}$', 'push_id is 24 lowercase hex characters');
+-- after 8 digits of time, every one of the 16 digits takes all 16 values
+-- (a UUID's version digit or variant bits would not)
+SELECT is((WITH ids AS MATERIALIZED (SELECT push_actions_internal.new_push_id() AS id FROM generate_series(1, 500))
+           SELECT count(*)::int FROM generate_series(9, 24) pos
+           WHERE (SELECT count(DISTINCT substr(id, pos, 1)) FROM ids) < 16), 0,
+          'the 16 random digits of a push id are all random');
 SELECT is((SELECT count(*)::int FROM actions WHERE push_id = (SELECT push_id FROM p)), 3, 'one action per device');
 SELECT results_eq($$SELECT status::text, attempts::int, campaign_id FROM actions
                     WHERE push_id = (SELECT push_id FROM p) ORDER BY device_id$$,
