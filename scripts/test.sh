@@ -14,20 +14,28 @@ passed=0
 failed=0
 out=$(mktemp)
 
-echo "== pg_regress and isolation specs"
+# installcheck_stage NAME DIFFS MAKE-VARIABLES: one installcheck run (pg_regress
+# or the isolation specs, so a failure of one does not skip the other),
+# counted from its ok/FAILED lines and its exit status, diffs printed.
+installcheck_stage() {
+	local name=$1 diffs=$2 status p f
+	shift 2
+	echo "== $name"
+	make -s PG_CONFIG=$PG_BIN/pg_config installcheck "$@" 2>&1 | tee "$out"
+	status=${PIPESTATUS[0]}
+	p=$(grep -cE '^(ok|test) .*\.\.\. ok|^ok ' "$out"); f=$(grep -cE '\.\.\. FAILED|^not ok ' "$out")
+	# a run that cannot start prints no FAILED line: its exit status counts
+	[ "$status" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	if [ -f "$diffs" ]; then
+		echo "== $diffs"
+		cat "$diffs"
+		[ "$f" -eq 0 ] && f=1
+	fi
+	passed=$((passed + p)); failed=$((failed + f))
+}
 rm -rf results regression.diffs regression.out output_iso
-make -s PG_CONFIG=$PG_BIN/pg_config installcheck 2>&1 | tee "$out"
-status=${PIPESTATUS[0]}
-p=$(grep -cE '^(ok|test) .*\.\.\. ok|^ok ' "$out"); f=$(grep -cE '\.\.\. FAILED|^not ok ' "$out")
-# a pg_regress that cannot start prints no FAILED line: its exit status counts
-[ "$status" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-passed=$((passed + p)); failed=$((failed + f))
-for diffs in regression.diffs output_iso/regression.diffs; do
-	[ -f "$diffs" ] || continue
-	echo "== $diffs"
-	cat "$diffs"
-	[ "$f" -eq 0 ] && failed=$((failed + 1))
-done
+installcheck_stage "pg_regress" regression.diffs ISOLATION=
+installcheck_stage "isolation specs" output_iso/regression.diffs REGRESS=
 
 echo "== pgTAP"
 q -d postgres -c "CREATE DATABASE pa_tap"
