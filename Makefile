@@ -20,6 +20,9 @@ REGRESS_OPTS = --inputdir=test --load-extension=push_actions
 # concurrency: isolation specs with fixed interleavings (test/specs/*.spec)
 ISOLATION = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
 ISOLATION_OPTS = --inputdir=test --load-extension=push_actions
+# servers started, crashed and restarted: TAP tests on PostgreSQL::Test::Cluster
+TAP_TESTS ?= 1
+PROVE_TESTS = $(sort $(wildcard test/t/*.pl))
 
 # Bitcode for JIT adds a clang dependency and build time for no gain here.
 override with_llvm = no

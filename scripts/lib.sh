@@ -6,7 +6,7 @@
 PG=${PG:-15}
 export PG
 PG_BIN=/usr/lib/postgresql/$PG/bin
-PACKAGES="postgresql-$PG postgresql-server-dev-$PG postgresql-$PG-pgtap libtap-parser-sourcehandler-pgtap-perl make gcc"
+PACKAGES="postgresql-$PG postgresql-server-dev-$PG postgresql-$PG-pgtap libtap-parser-sourcehandler-pgtap-perl libipc-run-perl make gcc"
 
 # The Debian release that ships each supported PostgreSQL: 15 in Debian 12,
 # 17 in Debian 13, 18 in Debian testing.  One list: the README's table, CI

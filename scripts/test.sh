@@ -34,8 +34,28 @@ installcheck_stage() {
 	passed=$((passed + p)); failed=$((failed + f))
 }
 rm -rf results regression.diffs regression.out output_iso
-installcheck_stage "pg_regress" regression.diffs ISOLATION=
-installcheck_stage "isolation specs" output_iso/regression.diffs REGRESS=
+installcheck_stage "pg_regress" regression.diffs ISOLATION= TAP_TESTS=
+installcheck_stage "isolation specs" output_iso/regression.diffs REGRESS= TAP_TESTS=
+
+# TAP tests start servers of their own, which must not run as root: as root,
+# they run as "postgres" in a copy of the tree that user may write.
+echo "== TAP tests (PostgreSQL::Test::Cluster)"
+if [ "$(id -u)" -eq 0 ]; then
+	tap_tree=$(mktemp -d /tmp/push_actions_tap.XXXXXX)
+	tar --exclude=./.git --exclude=./dist --exclude=./results --exclude=./output_iso -cf - . | tar -C "$tap_tree" -xf -
+	chown -R postgres "$tap_tree"
+	runuser -u postgres -- make -s -C "$tap_tree" PG_CONFIG=$PG_BIN/pg_config installcheck REGRESS= ISOLATION= PROVE_FLAGS=-v >"$out" 2>&1
+	status=$?
+	rm -rf "$tap_tree"
+else
+	make -s PG_CONFIG=$PG_BIN/pg_config installcheck REGRESS= ISOLATION= PROVE_FLAGS=-v >"$out" 2>&1
+	status=$?
+fi
+grep -vE '^ok ' "$out" | grep -vE '^\s*#\s*$' || true
+p=$(grep -cE '^ok ' "$out"); f=$(grep -cE '^not ok ' "$out")
+[ $status -ne 0 ] && [ "$f" -eq 0 ] && f=1
+echo "TAP: $p ok, $f not ok"
+passed=$((passed + p)); failed=$((failed + f))
 
 echo "== pgTAP"
 q -d postgres -c "CREATE DATABASE pa_tap"
