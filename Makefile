@@ -31,7 +31,7 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifneq ($(PGXS),)
 include $(PGXS)
-else ifneq ($(filter-out test demo bench deb,$(or $(MAKECMDGOALS),all)),)
+else ifneq ($(filter-out test demo bench deb stress,$(or $(MAKECMDGOALS),all)),)
 $(error $(PG_CONFIG) not found: install postgresql-server-dev-$(or $(PG),15) or set PG_CONFIG; make test, demo, bench and deb install it themselves)
 endif
 
@@ -42,7 +42,7 @@ sql/push_actions--$(EXTVERSION).sql: $(SQL_SOURCES) push_actions.control
 		'-- Built by make from sql/src/; edit those files, not this one.'; \
 	   for f in $(SQL_SOURCES); do printf '\n-- %s\n' "$$f"; cat "$$f"; done; } > $@
 
-.PHONY: test demo bench deb
+.PHONY: test demo bench deb stress
 
 # Install what is missing, build with warnings as errors, run every test on a
 # throwaway cluster; the last line is "N passed, N failed".
@@ -56,6 +56,10 @@ demo:
 # Millions of actions on a throwaway cluster, measured against plain SQL.
 bench:
 	@bash bench/run.sh
+
+# The reliability suite: fuzzing, a mixed load, sqlsmith (README "Reliability").
+stress:
+	@bash scripts/stress.sh
 
 # The Debian package (postgresql-15-push-actions), built in ../ by pg_buildext.
 deb:

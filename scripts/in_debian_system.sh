@@ -22,12 +22,14 @@ tar --exclude=./.git --exclude=./dist --exclude=./results --exclude=./bench/resu
 system_run "$sys" "apt-get update -qq && apt-get install -y -qq --no-install-recommends make >/dev/null" || exit 1
 # the settings the targets read from the environment go along
 vars="PG=$PG"
-for v in SCALE RUNS CALLS; do
+for v in SCALE RUNS CALLS SEED FUZZ_SCALE CLIENTS MINUTES SMITH_MINUTES; do
 	[ -n "${!v:-}" ] && vars="$vars $v=${!v}"
 done
 system_run "$sys" "cd /src/push_actions && make $target $vars"
 status=$?
-if [ "$target" = bench ] && [ -d "$sys/src/push_actions/bench/results" ]; then
-	mkdir -p bench/results && cp -r "$sys/src/push_actions/bench/results/." bench/results/
-fi
+for results in bench/results stress/results; do
+	if [ -d "$sys/src/push_actions/$results" ]; then
+		mkdir -p "$results" && cp -r "$sys/src/push_actions/$results/." "$results/"
+	fi
+done
 exit $status

@@ -21,6 +21,11 @@ typedef struct DeliverySummary
 	int64		attempts;
 } DeliverySummary;
 
+/* the on-disk layout (INTERNALLENGTH = 80) never changes: README "Upgrading" */
+StaticAssertDecl(sizeof(DeliverySummary) == 80, "delivery_summary must stay 80 bytes");
+/* rollup_status keeps the statuses seen as bits of an int4 */
+StaticAssertDecl(PUSH_STATUS_COUNT <= 31, "every status needs a bit of rollup_status's state");
+
 #define DatumGetDeliverySummaryP(d)		((DeliverySummary *) DatumGetPointer(d))
 #define DeliverySummaryPGetDatum(p)		PointerGetDatum(p)
 #define PG_GETARG_DELIVERY_SUMMARY_P(n)	DatumGetDeliverySummaryP(PG_GETARG_DATUM(n))

@@ -31,6 +31,13 @@ rollup_mask_status(PG_FUNCTION_ARGS)
 	DeliverySummary seen;
 	PushStatus	result;
 
+	/* the function is callable from SQL too, with any integer */
+	if (unlikely((mask & ~PUSH_STATUS_ALL) != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid rollup_status state %d", mask),
+				 errdetail("A state has one bit for each of the %d statuses, from bit 0 up.",
+						   PUSH_STATUS_COUNT)));
 	memset(&seen, 0, sizeof(seen));
 	for (int i = 0; i < PUSH_STATUS_COUNT; i++)
 		if (mask & (1 << i))

@@ -1,4 +1,5 @@
--- Random bad input, from a fixed seed so a failure can be replayed: the
+-- Random bad input, from a fixed seed so a failure can be replayed (make
+-- stress sets pa.fuzz_seed and pa.fuzz_scale for more of it): the
 -- JSON APIs must answer every request with their error JSON (never an SQL
 -- error), and type input must fail only with data-exception SQLSTATEs.
 -- Requests are valid ones with parts swapped for random JSON or for names
@@ -9,7 +10,10 @@ SET search_path = push_actions, public;
 \i test/data/seed_245624.sql
 \i test/data/seed_pushy.sql
 SELECT plan(13);
-SELECT setseed(0.4217);
+-- make stress runs the same with pa.fuzz_scale times the inputs and its own seed
+CREATE FUNCTION pg_temp.scale() RETURNS int LANGUAGE sql
+	AS $$ SELECT coalesce(nullif(current_setting('pa.fuzz_scale', true), '')::int, 1) $$;
+SELECT setseed(coalesce(nullif(current_setting('pa.fuzz_seed', true), '')::float8, 0.4217));
 
 -- words the parser knows, and values near its limits
 CREATE TEMP TABLE words (w jsonb);
@@ -123,7 +127,7 @@ DO $$
 DECLARE
 	req jsonb;
 BEGIN
-	FOR i IN 1..2000 LOOP
+	FOR i IN 1..2000 * pg_temp.scale() LOOP
 		req := CASE i % 4 WHEN 0 THEN pg_temp.rand_json(4) WHEN 1 THEN pg_temp.rand_wellformed_request()
 		              ELSE pg_temp.rand_request() END;
 		BEGIN
@@ -165,7 +169,7 @@ DECLARE
 	id text;
 	key text;
 BEGIN
-	FOR i IN 1..500 LOOP
+	FOR i IN 1..500 * pg_temp.scale() LOOP
 		id := (SELECT w #>> '{}' FROM words OFFSET floor(random() * (SELECT count(*) FROM words)) LIMIT 1);
 		key := (SELECT w #>> '{}' FROM words OFFSET floor(random() * (SELECT count(*) FROM words)) LIMIT 1);
 		BEGIN
@@ -189,7 +193,7 @@ DECLARE
 	                      '"', '0', '1', '-1', '9223372036854775807', '9223372036854775808',
 	                      '99999999999999999999', 'e', '.', E'\t', E'\n', 'é', ''];
 BEGIN
-	FOR i IN 1..3000 LOOP
+	FOR i IN 1..3000 * pg_temp.scale() LOOP
 		s := CASE WHEN i % 2 = 0 THEN '{' ELSE '' END;
 		FOR j IN 1..floor(random() * 8)::int LOOP
 			s := s || parts[1 + floor(random() * array_length(parts, 1))::int];
@@ -226,7 +230,7 @@ DECLARE
 	valid bytea;
 	field bytea;
 BEGIN
-	FOR i IN 1..300 LOOP
+	FOR i IN 1..300 * pg_temp.scale() LOOP
 		valid := CASE WHEN i % 2 = 0 THEN push_status_send('opened')
 		              ELSE delivery_summary_send('{"sent":3,"failed":1,"attempts":9}') END;
 		IF random() < 0.5 THEN

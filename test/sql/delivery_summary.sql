@@ -111,3 +111,8 @@ CREATE TEMP TABLE kept (s delivery_summary);
 INSERT INTO kept VALUES ('{"sent":1,"attempts":2}');
 SELECT s + s AS doubled FROM kept;
 SELECT s + s AS doubled_again, s AS stored FROM kept;
+-- rollup_status's state functions are callable from SQL: a state with bits
+-- beyond the nine statuses is refused, not trusted
+SELECT rollup_mask_status(64) AS failed_alone, rollup_mask_status(rollup_mask_add(64, 'sent')) AS sent_wins;
+SELECT rollup_mask_status(512);
+SELECT rollup_mask_status(-1);
