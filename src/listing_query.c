@@ -204,6 +204,8 @@ append_condition(ListQuery *q, StringInfo sql, const Condition *c)
 }
 
 #define PUSH_JOIN " LEFT JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id"
+#define MERGED_BRANCHES_MAX	8		/* campaigns merged branch by branch */
+#define MERGED_SQL_BUDGET	8192	/* bytes those branches may take */
 
 static int
 cmp_int64(const void *a, const void *b)
@@ -237,28 +239,28 @@ merged_campaign_condition(const ListRequest *req)
 	return -1;
 }
 
-/* The campaign ids of an "in" condition, each once (or its rows would come twice). */
-static Datum
-distinct_campaigns(const Condition *c)
+/* The campaign ids of an "in" condition, each once (or its rows would come twice); returns how many. */
+static int
+distinct_campaigns(const Condition *c, Datum **ids)
 {
-	Datum	   *ids = palloc(sizeof(Datum) * c->nvalues);
 	int			nids = 0;
 
-	memcpy(ids, c->values, sizeof(Datum) * c->nvalues);
-	qsort(ids, c->nvalues, sizeof(Datum), cmp_int64);
+	*ids = palloc(sizeof(Datum) * c->nvalues);
+	memcpy(*ids, c->values, sizeof(Datum) * c->nvalues);
+	qsort(*ids, c->nvalues, sizeof(Datum), cmp_int64);
 	for (int i = 0; i < c->nvalues; i++)
-		if (nids == 0 || DatumGetInt64(ids[nids - 1]) != DatumGetInt64(ids[i]))
-			ids[nids++] = ids[i];
-	return PointerGetDatum(construct_array(ids, nids, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		if (nids == 0 || DatumGetInt64((*ids)[nids - 1]) != DatumGetInt64((*ids)[i]))
+			(*ids)[nids++] = (*ids)[i];
+	return nids;
 }
 
 /*
- * The query's text depends on the request's shape alone (which columns,
- * which operators, which statuses), never on how many values it lists: each
- * condition adds one fixed fragment, value lists are array parameters, and
- * status and error conditions fold into one list of at most nine names.  So
- * the text stays a few KB for any request, and requests of one shape share
- * one saved plan.
+ * The query's text depends on the request's shape (which columns, which
+ * operators, which statuses), not on the values it lists: each condition
+ * adds one fixed fragment, value lists are array parameters, status and
+ * error conditions fold into one list of at most nine names, and several
+ * campaigns take at most MERGED_SQL_BUDGET.  So the text stays a few KB for
+ * any request, and requests of one shape share one saved plan.
  */
 void
 listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
@@ -279,7 +281,7 @@ listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
 
 	initStringInfo(&q->sql);
 	q->nparams = 0;
-	q->maxparams = 5 + 2 * req->nconds;
+	q->maxparams = 5 + 2 * req->nconds + MERGED_BRANCHES_MAX;
 	q->types = palloc(sizeof(Oid) * q->maxparams);
 	q->values = palloc(sizeof(Datum) * q->maxparams);
 
@@ -310,7 +312,9 @@ listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
 
 	if (merged >= 0)
 	{
-		int			campaigns = add_param(q, INT8ARRAYOID, distinct_campaigns(&req->conds[merged]));
+		Datum	   *ids;
+		int			nids = distinct_campaigns(&req->conds[merged], &ids);
+		const char *join = needs_push ? PUSH_JOIN : "";
 		int			limit = add_param(q, INT8OID, Int64GetDatum(req->limit));
 		int			offset = add_param(q, INT8OID, Int64GetDatum(req->offset));
 		int64		needed;
@@ -324,15 +328,36 @@ listing_build_query(const ListRequest *req, int64 app_id, ListQuery *q)
 		/*
 		 * Every row of the page is among its own campaign's first
 		 * limit + offset rows, so those are all each campaign's scan reads.
+		 * A few campaigns get one ordered, limited branch each, merged in
+		 * action order (Merge Append reads only as far as the page needs);
+		 * the branches repeat the conditions, so only while they stay within
+		 * MERGED_SQL_BUDGET.  Beyond that, one scan per campaign of an array
+		 * parameter (LATERAL) reads up to limit + offset rows of each, and
+		 * the text no longer grows with the campaigns.
 		 */
-		appendStringInfo(&q->sql, " FROM (SELECT b.action_id FROM unnest($%d::bigint[]) AS c(campaign_id)"
-						 " CROSS JOIN LATERAL (SELECT a.action_id FROM push_actions.actions a%s%s"
-						 " AND a.campaign_id = c.campaign_id ORDER BY a.action_id DESC LIMIT $%d) b"
-						 " ORDER BY b.action_id DESC LIMIT $%d OFFSET $%d) k"
+		appendStringInfoString(&q->sql, " FROM (SELECT b.action_id FROM ");
+		if (nids <= MERGED_BRANCHES_MAX && nids * (where.len + 120) <= MERGED_SQL_BUDGET)
+		{
+			appendStringInfoChar(&q->sql, '(');
+			for (int i = 0; i < nids; i++)
+				appendStringInfo(&q->sql, "%s(SELECT a.action_id FROM push_actions.actions a%s%s"
+								 " AND a.campaign_id = $%d ORDER BY a.action_id DESC LIMIT $%d)",
+								 i > 0 ? " UNION ALL " : "", join, where.data,
+								 add_param(q, INT8OID, ids[i]), enough);
+			appendStringInfoString(&q->sql, ") b");
+		}
+		else
+			appendStringInfo(&q->sql, "unnest($%d::bigint[]) AS c(campaign_id)"
+							 " CROSS JOIN LATERAL (SELECT a.action_id FROM push_actions.actions a%s%s"
+							 " AND a.campaign_id = c.campaign_id ORDER BY a.action_id DESC LIMIT $%d) b",
+							 add_param(q, INT8ARRAYOID,
+									   PointerGetDatum(construct_array(ids, nids, INT8OID, sizeof(int64),
+																	   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE))),
+							 join, where.data, enough);
+		appendStringInfo(&q->sql, " ORDER BY b.action_id DESC LIMIT $%d OFFSET $%d) k"
 						 " JOIN push_actions.actions a ON a.app_id = $%d AND a.action_id = k.action_id%s"
 						 " ORDER BY a.action_id DESC",
-						 campaigns, needs_push ? PUSH_JOIN : "", where.data, enough,
-						 limit, offset, app_param, needs_push ? PUSH_JOIN : "");
+						 limit, offset, app_param, join);
 		return;
 	}
 

@@ -24,11 +24,18 @@ SELECT count(*) > 0 AS plans_saved,
        sum(total_bytes) < 1024 * 1024 AS under_a_megabyte
 FROM pg_backend_memory_contexts
 WHERE name IN ('CachedPlanSource', 'CachedPlanQuery', 'CachedPlan') AND ident LIKE 'SELECT a.action_id, a.status FROM%';
--- the query is the one a single status compiles to
+-- the query is the one the same campaigns with error = 1 compile to
 SELECT a.line = b.line AS same_plan
 FROM (SELECT string_agg(l, E'\n') AS line FROM explain_push_devices((SELECT request FROM big_request)) l) a,
-     (SELECT string_agg(l, E'\n') AS line FROM explain_push_devices('{"apptoken":"YOUR_APPTOKEN","select":["action_id","status"],
-        "condition":[["campaign_id","in",[245600,245601]],["error","=",1]]}') l) b;
+     (SELECT string_agg(l, E'\n') AS line FROM explain_push_devices(jsonb_build_object(
+        'apptoken', 'YOUR_APPTOKEN', 'select', jsonb_build_array('action_id', 'status'),
+        'condition', jsonb_build_array((SELECT request -> 'condition' -> 0 FROM big_request), '["error", "=", 1]'::jsonb))) l) b;
+-- a few campaigns are merged branch by branch, many scanned from one array
+SELECT (SELECT count(*) FROM explain_push_devices(
+          '{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id","in",[1,2,3]],["error","=",1]]}') l
+        WHERE l ~ 'Merge Append') AS merged_for_3,
+       (SELECT count(*) FROM explain_push_devices((SELECT request FROM big_request)) l
+        WHERE l ~ 'Function Scan on unnest') AS array_for_50;
 -- status and error conditions fold into one set: contradictions answer nothing
 SELECT list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["status","=","sent"],["error","=",1]],"select":["action_id"]}');
 SELECT jsonb_array_length(list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["status",">=","failed"],["error","!=",0]],"select":["action_id"]}') -> 'data') AS failed_or_bounced;
