@@ -11,8 +11,7 @@ work=$(mktemp -d /tmp/push_actions_deb.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"  # the test server (user postgres) reads the package tree in it
 mkdir "$work/push-actions"
-tar --exclude=./.git --exclude=./dist --exclude=./results --exclude=./log --exclude=./tmp_check -cf - . \
-	| tar -C "$work/push-actions" -xf -
+copy_tree "$work/push-actions"
 make -s -C "$work/push-actions" PG_CONFIG=$PG_BIN/pg_config clean >/dev/null
 mkdir -p dist
 echo "== dpkg-buildpackage in $work (log: dist/build.log)"

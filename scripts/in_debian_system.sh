@@ -16,9 +16,7 @@ trap 'system_remove "$sys"' EXIT
 echo "== PostgreSQL $PG: a throwaway Debian $suite system in $sys"
 system_make "$sys" "$suite" || exit 1
 as_root mkdir -p "$sys/src/push_actions"
-# build outputs stay behind: objects built for another server must not be linked
-tar --exclude=./.git --exclude=./dist --exclude=./results --exclude=./bench/results \
-	--exclude='*.o' --exclude='*.so' --exclude='*.bc' -cf - . | as_root tar -C "$sys/src/push_actions" -xf -
+copy_tree "$sys/src/push_actions" as_root
 system_run "$sys" "apt-get update -qq && apt-get install -y -qq --no-install-recommends make >/dev/null" || exit 1
 # the settings the targets read from the environment go along
 vars="PG=$PG"

@@ -113,6 +113,17 @@ q() {
 	$PG_BIN/psql -X -q -v ON_ERROR_STOP=1 "$@"
 }
 
+# copy_tree DEST [as_root]: this source tree into DEST (extracted as root
+# when asked), without git data, build outputs or results: objects built for
+# another server must never be linked, and results are not sources.
+copy_tree() {
+	local -a extract=(tar -C "$1" -xf -)
+	[ "${2:-}" = as_root ] && extract=(as_root "${extract[@]}")
+	tar --exclude=./.git --exclude=./dist --exclude=./results --exclude=./output_iso --exclude=./tmp_check \
+		--exclude=./log --exclude=./bench/results --exclude=./stress/results \
+		--exclude='*.o' --exclude='*.so' --exclude='*.bc' -cf - . | "${extract[@]}"
+}
+
 # check STATUS DESCRIPTION: one TAP line for the shell tests, numbered in
 # order; returns STATUS so a failure can print its evidence after it.
 check() {

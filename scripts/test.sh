@@ -14,6 +14,16 @@ passed=0
 failed=0
 out=$(mktemp)
 
+# tally STATUS: adds the ok and not ok lines of $out to the counts; a run that
+# failed without a "not ok" line (it could not start, or crashed) counts one.
+tally() {
+	local p f
+	p=$(grep -cE '^ok ' "$out"); f=$(grep -cE '^not ok ' "$out")
+	[ "$1" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	passed=$((passed + p)); failed=$((failed + f))
+	tallied="$p ok, $f not ok"
+}
+
 # installcheck_stage NAME DIFFS MAKE-VARIABLES: one installcheck run (pg_regress
 # or the isolation specs, so a failure of one does not skip the other),
 # counted from its ok/FAILED lines and its exit status, diffs printed.
@@ -42,7 +52,7 @@ installcheck_stage "isolation specs" output_iso/regression.diffs REGRESS= TAP_TE
 echo "== TAP tests (PostgreSQL::Test::Cluster)"
 if [ "$(id -u)" -eq 0 ]; then
 	tap_tree=$(mktemp -d /tmp/push_actions_tap.XXXXXX)
-	tar --exclude=./.git --exclude=./dist --exclude=./results --exclude=./output_iso -cf - . | tar -C "$tap_tree" -xf -
+	copy_tree "$tap_tree"
 	chown -R postgres "$tap_tree"
 	runuser -u postgres -- make -s -C "$tap_tree" PG_CONFIG=$PG_BIN/pg_config installcheck REGRESS= ISOLATION= PROVE_FLAGS=-v >"$out" 2>&1
 	status=$?
@@ -52,10 +62,8 @@ else
 	status=$?
 fi
 grep -vE '^ok ' "$out" | grep -vE '^\s*#\s*$' || true
-p=$(grep -cE '^ok ' "$out"); f=$(grep -cE '^not ok ' "$out")
-[ $status -ne 0 ] && [ "$f" -eq 0 ] && f=1
-echo "TAP: $p ok, $f not ok"
-passed=$((passed + p)); failed=$((failed + f))
+tally $status
+echo "TAP: $tallied"
 
 echo "== pgTAP"
 q -d postgres -c "CREATE DATABASE pa_tap"
@@ -63,19 +71,15 @@ q -d pa_tap -c "CREATE EXTENSION pgtap; CREATE EXTENSION dblink; CREATE EXTENSIO
 pg_prove -v -d pa_tap test/pgtap/*.sql >"$out" 2>&1
 status=$?
 grep -vE '^ok ' "$out" | grep -vE '^\s*#\s*$' || true
-p=$(grep -cE '^ok ' "$out"); f=$(grep -cE '^not ok ' "$out")
-[ $status -ne 0 ] && [ "$f" -eq 0 ] && f=1
-echo "pgTAP: $p ok, $f not ok"
-passed=$((passed + p)); failed=$((failed + f))
+tally $status
+echo "pgTAP: $tallied"
 
 echo "== shell tests (shards, dump and restore, privileges, benchmark report, Debian package, release files, expected alternatives)"
 for t in test/shell/*.sh; do
 	bash "$t" >"$out" 2>&1
 	status=$?
 	cat "$out"
-	p=$(grep -cE '^ok ' "$out"); f=$(grep -cE '^not ok ' "$out")
-	[ $status -ne 0 ] && [ "$f" -eq 0 ] && f=1
-	passed=$((passed + p)); failed=$((failed + f))
+	tally $status
 done
 
 # A backend that crashed restarts the server, and the tests after it fail to
