@@ -8,7 +8,7 @@ OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 # The current version's install script is built from one file per concept, in
 # an order that builds; the frozen 1.0 script and the upgrade steps are
 # written by hand and never built.
-SQL_SOURCES = $(addprefix sql/src/, schemas.sql push_status.sql delivery_summary.sql \
+SQL_SOURCES = $(addprefix sql/src/, schemas.sql push_status.sql vocabulary.sql delivery_summary.sql \
 	aggregates.sql tables.sql indexes.sql references.sql api_create.sql api_status.sql \
 	retention.sql views.sql listing.sql pushes_api.sql)
 DATA_built = sql/push_actions--$(EXTVERSION).sql

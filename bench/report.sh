@@ -77,6 +77,7 @@ row "load: INSERT ... SELECT generation of $(v "load: actions") actions, $(v "lo
 row "7. peak RSS of the backend, delivery_summary per campaign (outside shared buffers)" "$(v "7. peak RSS, delivery_summary per campaign") MB ($(v "7. peak RSS, delivery_summary per campaign private") MB)" "" ""
 row "7. peak RSS of the backend, rollup_status per message (outside shared buffers)" "$(v "7. peak RSS, rollup_status per message") MB ($(v "7. peak RSS, rollup_status per message private") MB)" "" ""
 row "7. size of a delivery_summary value" "$(v "7. size of delivery_summary") bytes" "" ""
+o=$(v "8. ALTER EXTENSION UPDATE 1.0 -> 1.1"); row "8. ALTER EXTENSION UPDATE 1.0 -> 1.1 over $(v "8. update actions") actions (rebuilds 3 partial indexes, re-validates a CHECK) vs one sequential scan of them ($(v "8. sequential scan of the same actions") ms)" "$o ms ($(ratio "$o" "$(v "8. sequential scan of the same actions")")x)" "" ""
 
 echo
 echo "push_actions benchmark: SCALE=$scale, $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GB, PostgreSQL $(pg_config --version | awk '{print $2}'), huge pages ${HUGE_PAGES:-?}, JIT off;"

@@ -3,7 +3,10 @@
 -- 1.1: the helpers that only the extension calls move from push_actions to the
 -- new schema push_actions_internal, and the functions that call them are
 -- re-created to name them there; the trigger functions are no longer
--- executable by PUBLIC.  Data and stored values are untouched.
+-- executable by PUBLIC; each vocabulary (status groups, platforms, the
+-- pending device, a message's key) is written once, so the platform CHECK is
+-- re-validated and three partial indexes are rebuilt.  Data and stored values
+-- are untouched.
 
 CREATE SCHEMA push_actions_internal;
 GRANT USAGE ON SCHEMA push_actions_internal TO PUBLIC;
@@ -23,6 +26,62 @@ REVOKE EXECUTE ON FUNCTION push_actions_internal.check_action_parents() FROM PUB
 REVOKE EXECUTE ON FUNCTION push_actions_internal.forbid_key_change() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION push_actions_internal.delete_child_actions() FROM PUBLIC;
 
+-- The status groups that index predicates, views and the API's queries test,
+-- named in C beside the state machine.  Immutable with a constant argument,
+-- so the planner folds each call to its array: an index predicate and a query
+-- written with the same call match.
+CREATE FUNCTION push_actions_internal.statuses(kind text) RETURNS push_actions.push_status[]
+	AS 'MODULE_PATHNAME', 'push_status_kind_members' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION push_actions_internal.statuses(text) IS
+	'the statuses of a group: error (failed, bounced), unfinished (scheduled, attempted), awaiting_delivery (attempted, sent)';
+
+-- The names the tables, indexes, views and API share, each written once.
+-- These are SQL functions without SET options, so the planner inlines them
+-- and folds them to constants: an index predicate, a CHECK constraint and a
+-- query that call them see the same expression (and the planner proves the
+-- partial index usable).  Their bodies name every object with its schema,
+-- because an inlined body is parsed under the caller's search_path.
+
+CREATE FUNCTION push_actions_internal.platforms() RETURNS text[]
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$ SELECT '{android,ios,web,electron,huawei,macos,windows,other}'::pg_catalog.text[] $$;
+COMMENT ON FUNCTION push_actions_internal.platforms() IS
+	'the platforms an action may name';
+
+-- Only these platforms report delivery, so only their devices can be pending.
+CREATE FUNCTION push_actions_internal.delivery_report_platforms() RETURNS text[]
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$ SELECT '{android,electron}'::pg_catalog.text[] $$;
+COMMENT ON FUNCTION push_actions_internal.delivery_report_platforms() IS
+	'the platforms whose devices report delivery (Pushy: Android and Electron)';
+
+-- A device a push is still pending on (push_info, push_pending_devices,
+-- actions_pending_idx), before the push's own schedule and expiry are applied.
+CREATE FUNCTION push_actions_internal.is_pending_device(status push_actions.push_status, platform text, device_token text)
+	RETURNS boolean
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$
+SELECT status OPERATOR(push_actions.=) ANY (push_actions_internal.statuses('awaiting_delivery'))
+   AND platform OPERATOR(pg_catalog.=) ANY (push_actions_internal.delivery_report_platforms())
+   AND device_token IS NOT NULL
+$$;
+COMMENT ON FUNCTION push_actions_internal.is_pending_device(push_actions.push_status, text, text) IS
+	'an action whose device has been handed the push and can still report its delivery';
+
+-- A message is a push to one person.  Without a profile, each device is its
+-- own person; without a push, each action is its own message.  These two keys,
+-- with app_id, push_id, campaign_id and profile_id, identify a message.
+CREATE FUNCTION push_actions_internal.message_device(profile_id text, device_id bigint) RETURNS bigint
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$ SELECT CASE WHEN profile_id IS NULL THEN device_id END $$;
+COMMENT ON FUNCTION push_actions_internal.message_device(text, bigint) IS
+	'the device that is a message''s person when it has no profile, else NULL';
+CREATE FUNCTION push_actions_internal.message_action(push_id text, action_id bigint) RETURNS bigint
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$ SELECT CASE WHEN push_id IS NULL THEN action_id END $$;
+COMMENT ON FUNCTION push_actions_internal.message_action(text, bigint) IS
+	'the action that is a message of its own when it belongs to no push, else NULL';
+
 -- The callers of the moved helpers, as in 1.1's sources.
 CREATE OR REPLACE FUNCTION push_actions.create_push(
 	app_id bigint, payload jsonb, devices jsonb,
@@ -37,6 +96,8 @@ DECLARE
 	expiry		timestamptz := coalesce(expires_at, now() + interval '30 days');
 	bad			record;
 	problem		text;
+	device_keys	CONSTANT text[] := '{device_id,token,platform,profile_id}';
+	platforms	CONSTANT text[] := push_actions_internal.platforms();
 BEGIN
 	IF app_id IS NULL OR NOT EXISTS (SELECT 1 FROM push_actions.apps a WHERE a.app_id = create_push.app_id) THEN
 		RAISE EXCEPTION 'app % does not exist', coalesce(app_id::text, 'NULL')
@@ -67,25 +128,25 @@ BEGIN
 	   OR jsonb_typeof(d.e -> 'device_id') IS DISTINCT FROM 'number'
 	   OR (d.e ->> 'device_id') !~ '^[0-9]{1,18}$'
 	   OR jsonb_typeof(d.e -> 'platform') IS DISTINCT FROM 'string'
-	   OR (d.e ->> 'platform') NOT IN ('android', 'ios', 'web', 'electron', 'huawei', 'macos', 'windows', 'other')
+	   OR (d.e ->> 'platform') <> ALL (platforms)
 	   OR coalesce(jsonb_typeof(d.e -> 'token'), 'null') NOT IN ('string', 'null')
 	   OR coalesce(jsonb_typeof(d.e -> 'profile_id'), 'null') NOT IN ('string', 'null')
 	   OR EXISTS (SELECT 1 FROM jsonb_object_keys(d.e) k
-	              WHERE k NOT IN ('device_id', 'token', 'platform', 'profile_id'))
+	              WHERE k <> ALL (device_keys))
 	ORDER BY d.i LIMIT 1;
 	IF FOUND THEN
 		problem := CASE
 			WHEN jsonb_typeof(bad.e) IS DISTINCT FROM 'object' THEN 'is not an object'
 			WHEN (SELECT k FROM jsonb_object_keys(bad.e) k
-			      WHERE k NOT IN ('device_id', 'token', 'platform', 'profile_id') LIMIT 1) IS NOT NULL
+			      WHERE k <> ALL (device_keys) LIMIT 1) IS NOT NULL
 				THEN format('has unknown key "%s"', (SELECT k FROM jsonb_object_keys(bad.e) k
-					WHERE k NOT IN ('device_id', 'token', 'platform', 'profile_id') ORDER BY k LIMIT 1))
+					WHERE k <> ALL (device_keys) ORDER BY k LIMIT 1))
 			WHEN jsonb_typeof(bad.e -> 'device_id') IS DISTINCT FROM 'number'
 			  OR (bad.e ->> 'device_id') !~ '^[0-9]{1,18}$'
 				THEN 'device_id must be a non-negative integer'
 			WHEN jsonb_typeof(bad.e -> 'platform') IS DISTINCT FROM 'string'
-			  OR (bad.e ->> 'platform') NOT IN ('android', 'ios', 'web', 'electron', 'huawei', 'macos', 'windows', 'other')
-				THEN 'platform must be one of android, ios, web, electron, huawei, macos, windows, other'
+			  OR (bad.e ->> 'platform') <> ALL (platforms)
+				THEN 'platform must be one of ' || array_to_string(platforms, ', ')
 			WHEN coalesce(jsonb_typeof(bad.e -> 'token'), 'null') NOT IN ('string', 'null')
 				THEN 'token must be a string'
 			ELSE 'profile_id must be a string'
@@ -251,7 +312,7 @@ BEGIN
 		   OR (p.created_at <= purge.now - interval '2 days'
 		       AND NOT EXISTS (SELECT 1 FROM push_actions.actions a
 		                       WHERE a.app_id = p.app_id AND a.push_id = p.push_id
-		                         AND a.status IN ('scheduled', 'attempted'))
+		                         AND a.status = ANY (push_actions_internal.statuses('unfinished')))
 		       AND NOT EXISTS (SELECT 1 FROM push_actions.actions a
 		                       WHERE a.app_id = p.app_id AND a.push_id = p.push_id
 		                         AND a.updated_at > purge.now - interval '2 days'))
@@ -266,7 +327,7 @@ BEGIN
 	FROM unnest(app_ids, push_ids) AS k(app_id, push_id), push_actions.pushes p
 	WHERE a.app_id = k.app_id AND a.push_id = k.push_id
 	  AND p.app_id = k.app_id AND p.push_id = k.push_id AND p.expires_at <= purge.now
-	  AND a.status IN ('scheduled', 'attempted');
+	  AND a.status = ANY (push_actions_internal.statuses('unfinished'));
 	PERFORM push_actions_internal.fold_and_delete(app_ids, push_ids, '{}');
 	RETURN cardinality(push_ids);
 END
@@ -314,13 +375,11 @@ BEGIN
 		SELECT coalesce(jsonb_agg(t.device_token ORDER BY t.action_id), '[]') INTO tokens FROM (
 			SELECT a.device_token, a.action_id FROM push_actions.actions a
 			WHERE a.app_id = p.app_id AND a.push_id = p.push_id
-			  AND a.status IN ('attempted', 'sent') AND a.platform IN ('android', 'electron')
-			  AND a.device_token IS NOT NULL
+			  AND push_actions_internal.is_pending_device(a.status, a.platform, a.device_token)
 			ORDER BY a.action_id LIMIT 1000) t;
 		SELECT count(*) INTO n FROM push_actions.actions a
 		WHERE a.app_id = p.app_id AND a.push_id = p.push_id
-		  AND a.status IN ('attempted', 'sent') AND a.platform IN ('android', 'electron')
-		  AND a.device_token IS NOT NULL;
+		  AND push_actions_internal.is_pending_device(a.status, a.platform, a.device_token);
 	END IF;
 	RETURN jsonb_build_object('push', jsonb_build_object(
 		'date', extract(epoch FROM date_trunc('second', p.created_at))::bigint,
@@ -365,3 +424,107 @@ CREATE OR REPLACE FUNCTION push_actions_internal.new_push_id() RETURNS text
 -- Every lookup of a push is by app and id, which the primary key serves; this
 -- index repeated its columns and cost every push insert.
 DROP INDEX push_actions.pushes_push_id_idx;
+
+-- Each vocabulary is written once (statuses' groups in C, platforms, the
+-- pending device, the message's key; vocabulary.sql): the platform CHECK is
+-- re-validated and the three partial indexes are rebuilt on the same rows.
+ALTER TABLE push_actions.actions DROP CONSTRAINT actions_platform_check,
+	ADD CONSTRAINT actions_platform_check CHECK (platform = ANY (push_actions_internal.platforms()));
+DROP INDEX push_actions.actions_failed_idx;
+CREATE INDEX actions_failed_idx ON push_actions.actions (app_id, campaign_id, action_id DESC)
+	WHERE status = ANY (push_actions_internal.statuses('error'));
+DROP INDEX push_actions.actions_pending_idx;
+CREATE INDEX actions_pending_idx ON push_actions.actions (app_id, push_id, action_id)
+	INCLUDE (device_token)
+	WHERE push_actions_internal.is_pending_device(status, platform, device_token);
+DROP INDEX push_actions.actions_unfinished_idx;
+CREATE INDEX actions_unfinished_idx ON push_actions.actions (app_id, push_id)
+	WHERE status = ANY (push_actions_internal.statuses('unfinished'));
+
+CREATE OR REPLACE FUNCTION push_actions_internal.fold_and_delete(app_ids bigint[], push_ids text[], action_ids bigint[])
+	RETURNS bigint
+	LANGUAGE sql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+WITH push_gone AS (
+	DELETE FROM push_actions.actions a
+	USING unnest(app_ids, push_ids) AS k(app_id, push_id)
+	WHERE a.app_id = k.app_id AND a.push_id = k.push_id
+	RETURNING a.*
+), standalone_gone AS (
+	DELETE FROM push_actions.actions a
+	WHERE a.action_id = ANY (action_ids) AND a.push_id IS NULL
+	RETURNING a.*
+), gone AS (
+	SELECT * FROM push_gone UNION ALL SELECT * FROM standalone_gone
+), pushes_gone AS (
+	DELETE FROM push_actions.pushes p
+	USING unnest(app_ids, push_ids) AS k(app_id, push_id)
+	WHERE p.app_id = k.app_id AND p.push_id = k.push_id
+), msgs AS (
+	SELECT app_id, campaign_id,
+	       (array_agg(platform ORDER BY action_id))[1] AS platform,
+	       (min(create_time) AT TIME ZONE 'UTC')::date AS day,
+	       push_actions.rollup_status(status) AS status
+	FROM gone
+	GROUP BY app_id, push_id, campaign_id, profile_id,
+	         push_actions_internal.message_device(profile_id, device_id),
+	         push_actions_internal.message_action(push_id, action_id)
+), parts AS (
+	SELECT app_id, campaign_id, platform, (create_time AT TIME ZONE 'UTC')::date AS day,
+	       push_actions.delivery_summary(status, attempts) AS summary, NULL::push_actions.delivery_summary AS messages
+	FROM gone GROUP BY 1, 2, 3, 4
+	UNION ALL
+	SELECT app_id, campaign_id, platform, day, NULL, push_actions.delivery_summary(status)
+	FROM msgs GROUP BY 1, 2, 3, 4
+), folded AS (
+	INSERT INTO push_actions.daily_rollups AS r (app_id, campaign_id, platform, day, summary, messages)
+	SELECT app_id, campaign_id, platform, day,
+	       coalesce(push_actions.delivery_summary(summary), '{}'),
+	       coalesce(push_actions.delivery_summary(messages), '{}')
+	FROM parts GROUP BY 1, 2, 3, 4
+	-- in key order: two folds that share rows (same app, campaign, platform and
+	-- day) then take them in the same order and wait instead of deadlocking
+	ORDER BY 1, 2, 3, 4
+	ON CONFLICT (app_id, campaign_id, platform, day) DO UPDATE
+	SET summary = r.summary OPERATOR(push_actions.+) excluded.summary,
+	    messages = r.messages OPERATOR(push_actions.+) excluded.messages
+)
+-- data-modifying CTEs run whether or not the result reads them
+SELECT count(*) FROM gone
+$$;
+
+CREATE OR REPLACE VIEW push_actions.message_status AS
+SELECT app_id, push_id, campaign_id, profile_id,
+       person_device AS device_id,
+       standalone_action AS action_id,
+       push_actions.total(summary) AS devices,
+       first_attempt_at,
+       push_actions.status(summary)::text AS status,
+       summary
+FROM (
+	SELECT a.app_id, a.push_id, a.campaign_id, a.profile_id,
+	       push_actions_internal.message_device(a.profile_id, a.device_id) AS person_device,
+	       push_actions_internal.message_action(a.push_id, a.action_id) AS standalone_action,
+	       min(a.create_time) FILTER (WHERE a.status OPERATOR(push_actions.<>) 'scheduled') AS first_attempt_at,
+	       push_actions.delivery_summary(a.status, a.attempts) AS summary
+	FROM push_actions.actions a
+	GROUP BY a.app_id, a.push_id, a.campaign_id, a.profile_id,
+	         push_actions_internal.message_device(a.profile_id, a.device_id),
+	         push_actions_internal.message_action(a.push_id, a.action_id)
+) m;
+
+CREATE OR REPLACE VIEW push_actions.push_devices AS
+SELECT a.app_id, a.action_id, a.campaign_id, a.push_id, a.create_time, a.device_id, a.profile_id,
+       a.device_token, a.platform, a.channel, a.status::text AS status, a.attempts,
+       CASE WHEN a.status OPERATOR(push_actions.=) ANY (push_actions_internal.statuses('error')) THEN 1 ELSE 0 END AS error,
+       a.error_message, p.payload ->> 'message' AS message, a.updated_at AS update_time
+FROM push_actions.actions a
+LEFT JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id;
+
+CREATE OR REPLACE VIEW push_actions.push_pending_devices AS
+SELECT a.app_id, a.push_id, a.device_token, a.platform, a.status::text AS status, a.attempts, a.create_time
+FROM push_actions.actions a
+JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id
+WHERE push_actions_internal.is_pending_device(a.status, a.platform, a.device_token)
+  AND p.expires_at > now() AND (p.send_at IS NULL OR p.send_at <= now());

@@ -6,7 +6,10 @@
 #include "postgres.h"
 
 #include "common/hashfn.h"
+#include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
 #include "utils/builtins.h"
 
 #include "push_status.h"
@@ -207,4 +210,61 @@ Datum
 push_status_larger(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_PUSH_STATUS(Max(PG_GETARG_PUSH_STATUS(0), PG_GETARG_PUSH_STATUS(1)));
+}
+
+/*
+ * The named groups of statuses that SQL needs (index predicates, views, the
+ * API's queries).  They are written only here: SQL reads them through
+ * push_actions_internal.statuses(kind), which the planner folds to a
+ * constant array, so an index predicate and a query using the same call match.
+ */
+typedef struct StatusKind
+{
+	const char *name;
+	bool		(*member) (PushStatus s);
+} StatusKind;
+
+static const StatusKind status_kinds[] = {
+	{"error", push_status_is_error},
+	{"unfinished", push_status_is_unfinished},
+	{"awaiting_delivery", push_status_is_awaiting_delivery},
+};
+
+PG_FUNCTION_INFO_V1(push_status_kind_members);
+Datum
+push_status_kind_members(PG_FUNCTION_ARGS)
+{
+	char	   *kind = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	Oid			array_type = get_fn_expr_rettype(fcinfo->flinfo);
+	Oid			elem_type = OidIsValid(array_type) ? get_element_type(array_type) : InvalidOid;
+	Datum		members[PUSH_STATUS_COUNT];
+
+	if (!OidIsValid(elem_type))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("could not determine the push_status array type")));
+	for (size_t k = 0; k < lengthof(status_kinds); k++)
+	{
+		int			n = 0;
+
+		if (strcmp(kind, status_kinds[k].name) != 0)
+			continue;
+		for (int s = 0; s < PUSH_STATUS_COUNT; s++)
+			if (status_kinds[k].member((PushStatus) s))
+				members[n++] = PushStatusGetDatum(s);
+		Assert(n > 0);
+		PG_RETURN_ARRAYTYPE_P(construct_array(members, n, elem_type, 1, true, TYPALIGN_CHAR));
+	}
+	{
+		StringInfoData names;
+
+		initStringInfo(&names);
+		for (size_t k = 0; k < lengthof(status_kinds); k++)
+			appendStringInfo(&names, "%s%s", k > 0 ? ", " : "", status_kinds[k].name);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown status kind \"%s\"", kind),
+				 errhint("Status kinds are: %s.", names.data)));
+	}
+	PG_RETURN_NULL();			/* not reached */
 }

@@ -58,11 +58,24 @@ push_status_is_success(PushStatus s)
 	return s >= PS_SENT && s <= PS_CONVERTED;
 }
 
+static inline bool
+push_status_is_unfinished(PushStatus s)
+{
+	return !push_status_is_final(s);
+}
+
 /* The statuses the listing's "error" column counts as 1: the send failed. */
 static inline bool
 push_status_is_error(PushStatus s)
 {
 	return s == PS_FAILED || s == PS_BOUNCED;
+}
+
+/* Handed to the platform and not yet reported delivered: a pending device. */
+static inline bool
+push_status_is_awaiting_delivery(PushStatus s)
+{
+	return s == PS_ATTEMPTED || s == PS_SENT;
 }
 
 #endif							/* PUSH_STATUS_H */

@@ -54,6 +54,8 @@ DECLARE
 	expiry		timestamptz := coalesce(expires_at, now() + interval '30 days');
 	bad			record;
 	problem		text;
+	device_keys	CONSTANT text[] := '{device_id,token,platform,profile_id}';
+	platforms	CONSTANT text[] := push_actions_internal.platforms();
 BEGIN
 	IF app_id IS NULL OR NOT EXISTS (SELECT 1 FROM push_actions.apps a WHERE a.app_id = create_push.app_id) THEN
 		RAISE EXCEPTION 'app % does not exist', coalesce(app_id::text, 'NULL')
@@ -84,25 +86,25 @@ BEGIN
 	   OR jsonb_typeof(d.e -> 'device_id') IS DISTINCT FROM 'number'
 	   OR (d.e ->> 'device_id') !~ '^[0-9]{1,18}$'
 	   OR jsonb_typeof(d.e -> 'platform') IS DISTINCT FROM 'string'
-	   OR (d.e ->> 'platform') NOT IN ('android', 'ios', 'web', 'electron', 'huawei', 'macos', 'windows', 'other')
+	   OR (d.e ->> 'platform') <> ALL (platforms)
 	   OR coalesce(jsonb_typeof(d.e -> 'token'), 'null') NOT IN ('string', 'null')
 	   OR coalesce(jsonb_typeof(d.e -> 'profile_id'), 'null') NOT IN ('string', 'null')
 	   OR EXISTS (SELECT 1 FROM jsonb_object_keys(d.e) k
-	              WHERE k NOT IN ('device_id', 'token', 'platform', 'profile_id'))
+	              WHERE k <> ALL (device_keys))
 	ORDER BY d.i LIMIT 1;
 	IF FOUND THEN
 		problem := CASE
 			WHEN jsonb_typeof(bad.e) IS DISTINCT FROM 'object' THEN 'is not an object'
 			WHEN (SELECT k FROM jsonb_object_keys(bad.e) k
-			      WHERE k NOT IN ('device_id', 'token', 'platform', 'profile_id') LIMIT 1) IS NOT NULL
+			      WHERE k <> ALL (device_keys) LIMIT 1) IS NOT NULL
 				THEN format('has unknown key "%s"', (SELECT k FROM jsonb_object_keys(bad.e) k
-					WHERE k NOT IN ('device_id', 'token', 'platform', 'profile_id') ORDER BY k LIMIT 1))
+					WHERE k <> ALL (device_keys) ORDER BY k LIMIT 1))
 			WHEN jsonb_typeof(bad.e -> 'device_id') IS DISTINCT FROM 'number'
 			  OR (bad.e ->> 'device_id') !~ '^[0-9]{1,18}$'
 				THEN 'device_id must be a non-negative integer'
 			WHEN jsonb_typeof(bad.e -> 'platform') IS DISTINCT FROM 'string'
-			  OR (bad.e ->> 'platform') NOT IN ('android', 'ios', 'web', 'electron', 'huawei', 'macos', 'windows', 'other')
-				THEN 'platform must be one of android, ios, web, electron, huawei, macos, windows, other'
+			  OR (bad.e ->> 'platform') <> ALL (platforms)
+				THEN 'platform must be one of ' || array_to_string(platforms, ', ')
 			WHEN coalesce(jsonb_typeof(bad.e -> 'token'), 'null') NOT IN ('string', 'null')
 				THEN 'token must be a string'
 			ELSE 'profile_id must be a string'

@@ -21,13 +21,13 @@ CREATE INDEX actions_push_idx ON push_actions.actions (push_id, profile_id, app_
 	INCLUDE (status);
 -- a campaign's failed actions: the seed request ("error" = 1)
 CREATE INDEX actions_failed_idx ON push_actions.actions (app_id, campaign_id, action_id DESC)
-	WHERE status IN ('failed', 'bounced');
--- devices a push is still pending on (push_info); only Android/Electron report delivery
+	WHERE status = ANY (push_actions_internal.statuses('error'));
+-- devices a push is still pending on (push_info, push_pending_devices)
 CREATE INDEX actions_pending_idx ON push_actions.actions (app_id, push_id, action_id)
 	INCLUDE (device_token)
-	WHERE status IN ('attempted', 'sent') AND platform IN ('android', 'electron');
+	WHERE push_actions_internal.is_pending_device(status, platform, device_token);
 -- actions still unfinished, for purge's "all final" test
 CREATE INDEX actions_unfinished_idx ON push_actions.actions (app_id, push_id)
-	WHERE status IN ('scheduled', 'attempted');
+	WHERE status = ANY (push_actions_internal.statuses('unfinished'));
 -- standalone actions (no push) are folded by age
 CREATE INDEX actions_standalone_idx ON push_actions.actions (create_time) WHERE push_id IS NULL;

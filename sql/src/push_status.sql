@@ -114,3 +114,12 @@ CREATE FUNCTION push_actions.can_transition("from" push_actions.push_status, "to
 	AS 'MODULE_PATHNAME', 'push_status_can_transition_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION push_actions.can_transition(push_actions.push_status, push_actions.push_status) IS
 	'the action state machine; failed -> attempted is only taken by retry()';
+
+-- The status groups that index predicates, views and the API's queries test,
+-- named in C beside the state machine.  Immutable with a constant argument,
+-- so the planner folds each call to its array: an index predicate and a query
+-- written with the same call match.
+CREATE FUNCTION push_actions_internal.statuses(kind text) RETURNS push_actions.push_status[]
+	AS 'MODULE_PATHNAME', 'push_status_kind_members' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION push_actions_internal.statuses(text) IS
+	'the statuses of a group: error (failed, bounced), unfinished (scheduled, attempted), awaiting_delivery (attempted, sent)';

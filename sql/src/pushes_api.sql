@@ -56,13 +56,11 @@ BEGIN
 		SELECT coalesce(jsonb_agg(t.device_token ORDER BY t.action_id), '[]') INTO tokens FROM (
 			SELECT a.device_token, a.action_id FROM push_actions.actions a
 			WHERE a.app_id = p.app_id AND a.push_id = p.push_id
-			  AND a.status IN ('attempted', 'sent') AND a.platform IN ('android', 'electron')
-			  AND a.device_token IS NOT NULL
+			  AND push_actions_internal.is_pending_device(a.status, a.platform, a.device_token)
 			ORDER BY a.action_id LIMIT 1000) t;
 		SELECT count(*) INTO n FROM push_actions.actions a
 		WHERE a.app_id = p.app_id AND a.push_id = p.push_id
-		  AND a.status IN ('attempted', 'sent') AND a.platform IN ('android', 'electron')
-		  AND a.device_token IS NOT NULL;
+		  AND push_actions_internal.is_pending_device(a.status, a.platform, a.device_token);
 	END IF;
 	RETURN jsonb_build_object('push', jsonb_build_object(
 		'date', extract(epoch FROM date_trunc('second', p.created_at))::bigint,

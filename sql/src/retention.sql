@@ -31,8 +31,8 @@ WITH push_gone AS (
 	       push_actions.rollup_status(status) AS status
 	FROM gone
 	GROUP BY app_id, push_id, campaign_id, profile_id,
-	         CASE WHEN profile_id IS NULL THEN device_id END,
-	         CASE WHEN push_id IS NULL THEN action_id END
+	         push_actions_internal.message_device(profile_id, device_id),
+	         push_actions_internal.message_action(push_id, action_id)
 ), parts AS (
 	SELECT app_id, campaign_id, platform, (create_time AT TIME ZONE 'UTC')::date AS day,
 	       push_actions.delivery_summary(status, attempts) AS summary, NULL::push_actions.delivery_summary AS messages
@@ -111,7 +111,7 @@ BEGIN
 		   OR (p.created_at <= purge.now - interval '2 days'
 		       AND NOT EXISTS (SELECT 1 FROM push_actions.actions a
 		                       WHERE a.app_id = p.app_id AND a.push_id = p.push_id
-		                         AND a.status IN ('scheduled', 'attempted'))
+		                         AND a.status = ANY (push_actions_internal.statuses('unfinished')))
 		       AND NOT EXISTS (SELECT 1 FROM push_actions.actions a
 		                       WHERE a.app_id = p.app_id AND a.push_id = p.push_id
 		                         AND a.updated_at > purge.now - interval '2 days'))
@@ -126,7 +126,7 @@ BEGIN
 	FROM unnest(app_ids, push_ids) AS k(app_id, push_id), push_actions.pushes p
 	WHERE a.app_id = k.app_id AND a.push_id = k.push_id
 	  AND p.app_id = k.app_id AND p.push_id = k.push_id AND p.expires_at <= purge.now
-	  AND a.status IN ('scheduled', 'attempted');
+	  AND a.status = ANY (push_actions_internal.statuses('unfinished'));
 	PERFORM push_actions_internal.fold_and_delete(app_ids, push_ids, '{}');
 	RETURN cardinality(push_ids);
 END

@@ -39,8 +39,7 @@ CREATE TABLE push_actions.actions (
 	push_id			text,
 	profile_id		text,
 	device_token	text,
-	platform		text NOT NULL CHECK (platform IN
-		('android', 'ios', 'web', 'electron', 'huawei', 'macos', 'windows', 'other')),
+	platform		text NOT NULL CHECK (platform = ANY (push_actions_internal.platforms())),
 	channel			text NOT NULL DEFAULT 'push' CHECK (channel IN
 		('push', 'inapp', 'onsite', 'email', 'sms')),
 	error_message	text,

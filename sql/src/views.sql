@@ -12,14 +12,14 @@ SELECT app_id, push_id, campaign_id, profile_id,
        summary
 FROM (
 	SELECT a.app_id, a.push_id, a.campaign_id, a.profile_id,
-	       CASE WHEN a.profile_id IS NULL THEN a.device_id END AS person_device,
-	       CASE WHEN a.push_id IS NULL THEN a.action_id END AS standalone_action,
+	       push_actions_internal.message_device(a.profile_id, a.device_id) AS person_device,
+	       push_actions_internal.message_action(a.push_id, a.action_id) AS standalone_action,
 	       min(a.create_time) FILTER (WHERE a.status OPERATOR(push_actions.<>) 'scheduled') AS first_attempt_at,
 	       push_actions.delivery_summary(a.status, a.attempts) AS summary
 	FROM push_actions.actions a
 	GROUP BY a.app_id, a.push_id, a.campaign_id, a.profile_id,
-	         CASE WHEN a.profile_id IS NULL THEN a.device_id END,
-	         CASE WHEN a.push_id IS NULL THEN a.action_id END
+	         push_actions_internal.message_device(a.profile_id, a.device_id),
+	         push_actions_internal.message_action(a.push_id, a.action_id)
 ) m;
 COMMENT ON VIEW push_actions.message_status IS
 	'one row per push and person: devices, first attempt, rolled-up status (text) and the device-level summary';
@@ -60,7 +60,7 @@ COMMENT ON VIEW push_actions.campaign_overview IS
 CREATE VIEW push_actions.push_devices AS
 SELECT a.app_id, a.action_id, a.campaign_id, a.push_id, a.create_time, a.device_id, a.profile_id,
        a.device_token, a.platform, a.channel, a.status::text AS status, a.attempts,
-       CASE WHEN a.status OPERATOR(push_actions.=) ANY ('{failed,bounced}'::push_actions.push_status[]) THEN 1 ELSE 0 END AS error,
+       CASE WHEN a.status OPERATOR(push_actions.=) ANY (push_actions_internal.statuses('error')) THEN 1 ELSE 0 END AS error,
        a.error_message, p.payload ->> 'message' AS message, a.updated_at AS update_time
 FROM push_actions.actions a
 LEFT JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id;
@@ -73,8 +73,7 @@ CREATE VIEW push_actions.push_pending_devices AS
 SELECT a.app_id, a.push_id, a.device_token, a.platform, a.status::text AS status, a.attempts, a.create_time
 FROM push_actions.actions a
 JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id
-WHERE a.status OPERATOR(push_actions.=) ANY ('{attempted,sent}'::push_actions.push_status[])
-  AND a.platform IN ('android', 'electron') AND a.device_token IS NOT NULL
+WHERE push_actions_internal.is_pending_device(a.status, a.platform, a.device_token)
   AND p.expires_at > now() AND (p.send_at IS NULL OR p.send_at <= now());
 COMMENT ON VIEW push_actions.push_pending_devices IS
 	'Android/Electron devices a live push has been attempted or sent to and not yet delivered';

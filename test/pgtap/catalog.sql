@@ -2,7 +2,7 @@
 -- as declared on purpose; aggregates combine; SQL functions pin search_path.
 BEGIN;
 SET search_path = public;  -- so regprocedure prints schema-qualified names
-SELECT plan(16);
+SELECT plan(19);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.oid::regprocedure::text AS signature, p.prokind, p.provolatile, p.proparallel,
@@ -79,7 +79,13 @@ INSERT INTO declared VALUES
 ('push_actions.status(push_actions.delivery_summary)', 'f', 'i', 's', true),
 ('push_actions.status_count(push_actions.delivery_summary,push_actions.push_status)', 'f', 'i', 's', true),
 ('push_actions.to_jsonb(push_actions.delivery_summary)', 'f', 'i', 's', true),
-('push_actions.total(push_actions.delivery_summary)', 'f', 'i', 's', true);
+('push_actions.total(push_actions.delivery_summary)', 'f', 'i', 's', true),
+('push_actions_internal.statuses(text)', 'f', 'i', 's', true),
+('push_actions_internal.platforms()', 'f', 'i', 's', false),
+('push_actions_internal.delivery_report_platforms()', 'f', 'i', 's', false),
+('push_actions_internal.is_pending_device(push_actions.push_status,text,text)', 'f', 'i', 's', false),
+('push_actions_internal.message_device(text,bigint)', 'f', 'i', 's', false),
+('push_actions_internal.message_action(text,bigint)', 'f', 'i', 's', false);
 
 SELECT set_eq($$SELECT signature, prokind, provolatile, proparallel, proisstrict FROM ext_functions$$,
               $$SELECT * FROM declared$$,
@@ -98,10 +104,47 @@ SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions
 SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions WHERE prosecdef),
           ARRAY['push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()'],
           'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would');
+-- the vocabulary functions are inlined, which a SET option would prevent:
+-- they pin nothing and name every object with its schema instead
+CREATE TEMP TABLE inlined (signature text);
+INSERT INTO inlined VALUES
+('push_actions_internal.platforms()'),
+('push_actions_internal.delivery_report_platforms()'),
+('push_actions_internal.is_pending_device(push_actions.push_status,text,text)'),
+('push_actions_internal.message_device(text,bigint)'),
+('push_actions_internal.message_action(text,bigint)');
 SELECT is((SELECT array_agg(signature) FROM ext_functions
            WHERE (lanname IN ('sql', 'plpgsql') OR provolatile <> 'i')
+             AND signature NOT IN (SELECT signature FROM inlined)
              AND NOT coalesce('search_path=pg_catalog, push_actions, pg_temp' = ANY (proconfig), false)), NULL,
-          'every SQL, PL/pgSQL and table-reading C function pins search_path');
+          'every SQL, PL/pgSQL and table-reading C function pins search_path, but those inlined');
+SELECT is((SELECT array_agg(f.signature) FROM ext_functions f JOIN inlined USING (signature)
+           WHERE f.lanname <> 'sql' OR f.proconfig IS NOT NULL OR f.prosecdef), NULL,
+          'the inlined vocabulary functions are plain SQL functions');
+CREATE FUNCTION pg_temp.plan_text(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE line text; plan text := '';
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || q LOOP plan := plan || line || E'\n'; END LOOP;
+	RETURN plan;
+END $$;
+SELECT unalike(pg_temp.plan_text($$SELECT push_actions_internal.message_device(profile_id, device_id),
+                                         push_actions_internal.message_action(push_id, action_id),
+                                         push_actions_internal.is_pending_device(status, platform, device_token),
+                                         platform = ANY (push_actions_internal.platforms())
+                                  FROM push_actions.actions$$),
+                '%push_actions_internal.%', 'the planner inlines the vocabulary functions and folds the status groups');
+-- an inlined body is parsed under the caller's search_path: a schema that
+-- shadows pg_catalog's text and array operators must not change its answer
+CREATE SCHEMA shadow;
+CREATE FUNCTION shadow.never(text, text) RETURNS boolean LANGUAGE sql AS 'SELECT false';
+CREATE OPERATOR shadow.= (FUNCTION = shadow.never, LEFTARG = text, RIGHTARG = text);
+SET LOCAL search_path = shadow, pg_catalog;
+CREATE TEMP TABLE shadowed AS
+SELECT 'x'::text = 'x'::text AS plain_equal,
+       push_actions_internal.is_pending_device('sent', 'android', 'token') AS pending;
+SET LOCAL search_path = public;
+SELECT is((SELECT (plain_equal, pending)::text FROM shadowed), '(f,t)',
+          'the vocabulary functions name their operators with their schema');
 SELECT is((SELECT count(*)::int FROM pg_proc WHERE proname = 'delivery_summary'
            AND pronamespace = 'push_actions'::regnamespace AND prokind = 'a'), 4, 'four delivery_summary aggregates');
 
@@ -145,8 +188,10 @@ SELECT is((SELECT array_agg(c.conname::text || ': ' || g.tgenabled::text ORDER B
 -- the API is push_actions; what only the extension calls is in push_actions_internal
 SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
            WHERE p.pronamespace = 'push_actions_internal'::regnamespace),
-          ARRAY['check_action_parents', 'delete_child_actions', 'find_push', 'fold_and_delete', 'forbid_key_change',
-                'is_dead_token_error', 'lock_action', 'new_push_id', 'push_error', 'refuse_transition'],
+          ARRAY['check_action_parents', 'delete_child_actions', 'delivery_report_platforms', 'find_push',
+                'fold_and_delete', 'forbid_key_change', 'is_dead_token_error', 'is_pending_device', 'lock_action',
+                'message_action', 'message_device', 'new_push_id', 'platforms', 'push_error', 'refuse_transition',
+                'statuses'],
           'the internal helpers live in push_actions_internal');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text) FROM ext_functions p
            WHERE NOT has_function_privilege('public', p.oid, 'EXECUTE')),

@@ -1,7 +1,7 @@
 -- push_status behaviour: the state machine pair by pair, helpers, operator classes
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(89);
+SELECT plan(94);
 
 -- The SPEC's state machine written out independently of the C table.
 CREATE TEMP TABLE allowed ("from" text, "to" text);
@@ -37,6 +37,15 @@ SELECT throws_ok($$SELECT 'nope'::push_actions.push_status$$, '22P02',
 SELECT is(max(s)::text, 'expired', 'max follows the lifecycle') FROM every_status;
 SELECT is(min(s)::text, 'scheduled', 'min follows the lifecycle') FROM every_status;
 SELECT is(pg_column_size('converted'::push_status), 1, 'a status takes one byte');
+
+-- the status groups SQL reads from the C table (written out here independently)
+SELECT is(push_actions_internal.statuses('error')::text, '{failed,bounced}', 'the error statuses');
+SELECT is(push_actions_internal.statuses('unfinished')::text, '{scheduled,attempted}', 'the unfinished statuses');
+SELECT is(push_actions_internal.statuses('awaiting_delivery')::text, '{attempted,sent}',
+          'the statuses of a device that can still report delivery');
+SELECT is(push_actions_internal.statuses(NULL), NULL, 'no group for NULL');
+SELECT throws_ok($$SELECT push_actions_internal.statuses('errors')$$, '22023',
+                 'unknown status kind "errors"', 'an unknown group is refused');
 
 SELECT * FROM finish();
 ROLLBACK;
