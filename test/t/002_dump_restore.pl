@@ -1,0 +1,66 @@
+# pg_dump keeps the extension's data (SPEC section 2): a database with apps,
+# pushes, actions and daily roll-ups is dumped in plain and custom format and
+# restored into new databases with the tools' defaults, stopping at the first
+# error; every table comes back identical and the restored databases go on
+# working (sequences, tokens, the parent check).
+use strict;
+use warnings;
+
+use FindBin;
+use lib $FindBin::RealBin;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use PushActionsTest;
+
+my $node = extension_node('dump', 'pa_dump');
+$node->safe_psql('postgres', 'CREATE DATABASE pa_restore_plain; CREATE DATABASE pa_restore_custom;');
+
+# the seed's standalone actions and March's two pushes, of which the first
+# (and the oldest standalone action) is folded into daily_rollups, and a push
+# made through the API today
+$node->safe_psql('pa_dump', q{
+SET search_path = push_actions, public;
+\i test/data/seed_245624.sql
+\i test/data/multi_device.sql
+SELECT fold_actions('2026-03-03', 1);
+SELECT create_push(1, '{"message":"today"}', '[{"device_id": 9001, "platform": "android", "token": "t9001"},
+                                               {"device_id": 9002, "platform": "ios", "token": "t9002"}]', 42);
+});
+my $orig = table_digests($node, 'pa_dump');
+like($orig, qr/^push_actions.daily_rollups\|[1-9]/m, 'the dumped database has folded roll-ups');
+
+my $dir = PostgreSQL::Test::Utils::tempdir;
+$node->command_ok([ 'pg_dump', '-d', 'pa_dump', '-f', "$dir/dump.sql" ], 'pg_dump writes a plain dump');
+$node->command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', 'pa_restore_plain', '-f', "$dir/dump.sql" ],
+	'the plain dump restores with psql, stopping at the first error');
+$node->command_ok([ 'pg_dump', '-Fc', '-d', 'pa_dump', '-f', "$dir/dump.custom" ], 'pg_dump writes a custom dump');
+$node->command_ok([ 'pg_restore', '--exit-on-error', '-d', 'pa_restore_custom', "$dir/dump.custom" ],
+	'the custom dump restores with pg_restore --exit-on-error');
+
+is(table_digests($node, 'pa_restore_plain'), $orig, 'every table comes back row for row from the plain dump');
+is(table_digests($node, 'pa_restore_custom'), $orig, 'every table comes back row for row from the custom dump');
+
+# the sequences went along: new apps and actions get new ids, not restored ones
+my $max = $node->safe_psql('pa_restore_plain', 'SELECT max(action_id) FROM push_actions.actions');
+is($node->safe_psql('pa_restore_plain', qq{
+	SELECT push_actions.create_push(1, '{"message":"again"}', '[{"device_id": 9003, "platform": "web"}]') AS push \\gset
+	SELECT (SELECT app_id FROM push_actions.create_app('after restore')) > 2,
+	       (SELECT action_id FROM push_actions.actions WHERE push_id = :'push') > $max}),
+	't|t', 'after the restore new apps and actions get ids beyond the restored ones');
+
+# the token still opens the app: the seed request answers the same in all three
+my $seed = q{SELECT push_actions.list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id","=",245624],["error","=",1]],"select":["action_id","error_message"],"order":["create_time DESC"]}')};
+my $answer = $node->safe_psql('pa_dump', $seed);
+like($answer, qr/"code": 200.*action_id.*action_id/, 'the seed request answers with actions before the dump');
+is($node->safe_psql('pa_restore_plain', $seed), $answer, 'the seed request answers the same after the plain restore');
+is($node->safe_psql('pa_restore_custom', $seed), $answer, 'the seed request answers the same after the custom restore');
+
+# references are still checked after the restore, by the statement-level check
+my ($ret, $out, $err) = $node->psql('pa_restore_custom', q{
+	INSERT INTO push_actions.actions (app_id, push_id, device_id, platform, status)
+	VALUES (1, 'ffffffffffffffffffffffff', 1, 'android', 'attempted')});
+like($err, qr/violates its reference to "pushes"/, 'an action of an unknown push is still refused after the restore');
+
+$node->stop;
+done_testing();
