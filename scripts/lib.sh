@@ -93,12 +93,13 @@ cluster_stop() {
 
 # server_start DIR NAME PORT [OPTIONS]: a new cluster in DIR/NAME, started as
 # RUN_AS on a Unix socket in DIR (no TCP); logs in DIR/NAME.initdb.log and
-# DIR/NAME.log, printed if it fails.  Also used for the sharding test's shards.
+# DIR/NAME.log, printed if it fails.  POSTGRES_WRAPPER, when set, is the
+# program pg_ctl starts instead of postgres (make stress runs it under valgrind).
 server_start() {
 	local dir=$1 name=$2 port=$3 opts=${4:-}
 	$RUN_AS $PG_BIN/initdb -D "$dir/$name" -U "$PGUSER" --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/$name.initdb.log" 2>&1 \
 		|| { cat "$dir/$name.initdb.log"; return 1; }
-	$RUN_AS $PG_BIN/pg_ctl -D "$dir/$name" -l "$dir/$name.log" -w start \
+	$RUN_AS $PG_BIN/pg_ctl -D "$dir/$name" -l "$dir/$name.log" -w -t 600 ${POSTGRES_WRAPPER:+-p "$POSTGRES_WRAPPER"} start \
 		-o "-c listen_addresses='' -k $dir -p $port -c fsync=off $opts" >/dev/null \
 		|| { cat "$dir/$name.log"; return 1; }
 }
