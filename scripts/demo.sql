@@ -1,4 +1,9 @@
--- What make demo shows; runs against the sample of test/data/seed_245624.sql.
+-- What make demo shows; runs against test/data/demo_sample.sql.  The names of
+-- the tables and API resolve through this session's search_path; the
+-- operators and functions on the types need none.
+\set QUIET on
+SET search_path = push_actions, public;
+\set QUIET off
 \pset footer off
 \set SHOW_CONTEXT never
 \echo '== the six failed actions of campaign 245624, as stored'
@@ -43,7 +48,7 @@ ORDER BY first_attempt_at DESC;
 SELECT profile_id, device_id, devices, status, summary
 FROM message_status WHERE push_id = 'a0000000000000000000000a' ORDER BY profile_id, device_id;
 
-\echo '== list_push_devices: the seed request (seeds/001), exactly as a backend sends it'
+\echo '== list_push_devices: the Xtremepush documentation's request, exactly as a backend sends it'
 \set seed_request '{"apptoken": "YOUR_APPTOKEN", "condition": [["campaign_id", "=", 245624], ["error", "=", 1]], "limit": 50, "offset": 0, "select": ["campaign_id", "action_id", "create_time", "device_id", "error_message"]}'
 \echo :seed_request
 SELECT jsonb_pretty(list_push_devices(:'seed_request')) AS answer;
@@ -54,7 +59,7 @@ SELECT list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id
 UNION ALL
 SELECT list_push_devices('{"apptoken":"WRONG","condition":[]}');
 
-\echo '== push_info: the Pushy sample push (seeds/003), as of 2016-05-24, before it expired'
+\echo '== push_info: the sample push of Pushy's documentation, as of 2016-05-24, before it expired'
 SELECT jsonb_pretty(push_info('5ea9b214b47cad768a35f13a', 'SECRET_API_KEY', '2016-05-24 00:00+00')) AS answer;
 \echo '== a new push to two Android devices, an Electron, an iOS and a web device of the Pushy app'
 SELECT create_push(3, '{"message":"Hello again!"}', '[

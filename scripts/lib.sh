@@ -6,7 +6,7 @@
 PG=${PG:-15}
 export PG
 PG_BIN=/usr/lib/postgresql/$PG/bin
-PACKAGES="postgresql-$PG postgresql-server-dev-$PG postgresql-$PG-pgtap libtap-parser-sourcehandler-pgtap-perl libipc-run-perl make gcc"
+PACKAGES="postgresql-$PG postgresql-server-dev-$PG postgresql-$PG-pgtap libtap-parser-sourcehandler-pgtap-perl libipc-run-perl python3-psycopg2 make gcc"
 
 # The Debian release that ships each supported PostgreSQL: 15 in Debian 12,
 # 17 in Debian 13, 18 in Debian testing.  One list: the README's table, CI
@@ -97,16 +97,20 @@ cluster_stop() {
 # program pg_ctl starts instead of postgres (make stress runs it under valgrind).
 server_start() {
 	local dir=$1 name=$2 port=$3 opts=${4:-}
-	$RUN_AS $PG_BIN/initdb -D "$dir/$name" -U "$PGUSER" --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/$name.initdb.log" 2>&1 \
-		|| { cat "$dir/$name.initdb.log"; return 1; }
-	$RUN_AS $PG_BIN/pg_ctl -D "$dir/$name" -l "$dir/$name.log" -w -t 600 ${POSTGRES_WRAPPER:+-p "$POSTGRES_WRAPPER"} start \
-		-o "-c listen_addresses='' -k $dir -p $port -c fsync=off $opts" >/dev/null \
-		|| { cat "$dir/$name.log"; return 1; }
+	# from a folder RUN_AS may enter: the server tools complain about one it cannot
+	(
+		cd "$dir" || exit 1
+		$RUN_AS $PG_BIN/initdb -D "$dir/$name" -U "$PGUSER" --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/$name.initdb.log" 2>&1 \
+			|| { cat "$dir/$name.initdb.log"; exit 1; }
+		$RUN_AS $PG_BIN/pg_ctl -D "$dir/$name" -l "$dir/$name.log" -w -t 600 ${POSTGRES_WRAPPER:+-p "$POSTGRES_WRAPPER"} start \
+			-o "-c listen_addresses='' -k $dir -p $port -c fsync=off $opts" >/dev/null \
+			|| { cat "$dir/$name.log"; exit 1; }
+	)
 }
 
 # server_stop DIR NAME: stops that cluster at once, if it runs.
 server_stop() {
-	$RUN_AS $PG_BIN/pg_ctl -D "$1/$2" -m immediate stop >/dev/null 2>&1 || true
+	(cd / && $RUN_AS $PG_BIN/pg_ctl -D "$1/$2" -m immediate stop >/dev/null 2>&1) || true
 }
 
 # psql quietly, stopping at the first error.

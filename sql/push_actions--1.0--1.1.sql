@@ -26,6 +26,45 @@ REVOKE EXECUTE ON FUNCTION push_actions_internal.check_action_parents() FROM PUB
 REVOKE EXECUTE ON FUNCTION push_actions_internal.forbid_key_change() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION push_actions_internal.delete_child_actions() FROM PUBLIC;
 
+-- The operators, aggregates and functions on push_status and delivery_summary
+-- move to pg_catalog, so that they resolve in every session, for every role
+-- and client, whatever its search_path (README "Where the names live").
+-- Stored values, indexes and the user's views keep them: they refer to them
+-- by oid.  A user's SQL that named them push_actions.total(...) and the like
+-- must drop the schema (CHANGELOG).
+ALTER OPERATOR push_actions.= (push_actions.push_status, push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER OPERATOR push_actions.<> (push_actions.push_status, push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER OPERATOR push_actions.< (push_actions.push_status, push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER OPERATOR push_actions.<= (push_actions.push_status, push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER OPERATOR push_actions.> (push_actions.push_status, push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER OPERATOR push_actions.>= (push_actions.push_status, push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER OPERATOR push_actions.= (push_actions.delivery_summary, push_actions.delivery_summary) SET SCHEMA pg_catalog;
+ALTER OPERATOR push_actions.<> (push_actions.delivery_summary, push_actions.delivery_summary) SET SCHEMA pg_catalog;
+ALTER OPERATOR push_actions.+ (push_actions.delivery_summary, push_actions.delivery_summary) SET SCHEMA pg_catalog;
+ALTER AGGREGATE push_actions.min(push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER AGGREGATE push_actions.max(push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER AGGREGATE push_actions.delivery_summary(push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER AGGREGATE push_actions.delivery_summary(push_actions.push_status, integer) SET SCHEMA pg_catalog;
+ALTER AGGREGATE push_actions.delivery_summary(push_actions.push_status, smallint) SET SCHEMA pg_catalog;
+ALTER AGGREGATE push_actions.delivery_summary(push_actions.delivery_summary) SET SCHEMA pg_catalog;
+ALTER AGGREGATE push_actions.rollup_status(push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER FUNCTION push_actions.is_final(push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER FUNCTION push_actions.is_success(push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER FUNCTION push_actions.can_transition(push_actions.push_status, push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER FUNCTION push_actions.to_jsonb(push_actions.delivery_summary) SET SCHEMA pg_catalog;
+ALTER FUNCTION push_actions.status(push_actions.delivery_summary) SET SCHEMA pg_catalog;
+ALTER FUNCTION push_actions.total(push_actions.delivery_summary) SET SCHEMA pg_catalog;
+ALTER FUNCTION push_actions.status_count(push_actions.delivery_summary, push_actions.push_status) SET SCHEMA pg_catalog;
+ALTER FUNCTION push_actions.pending(push_actions.delivery_summary) SET SCHEMA pg_catalog;
+ALTER FUNCTION push_actions.error_rate(push_actions.delivery_summary) SET SCHEMA pg_catalog;
+
+-- A status compared with a parameter bound as a string (pgjdbc's setString
+-- binds varchar, other drivers text) converts the string, so the comparison
+-- is push_status = push_status and reads the indexes on status.  No cast
+-- leads back implicitly, so no comparison becomes ambiguous.
+CREATE CAST (text AS push_actions.push_status) WITH INOUT AS IMPLICIT;
+CREATE CAST (varchar AS push_actions.push_status) WITH INOUT AS IMPLICIT;
+
 -- The status groups that index predicates, views and the API's queries test,
 -- named in C beside the state machine.  Immutable with a constant argument,
 -- so the planner folds each call to its array: an index predicate and a query
@@ -61,7 +100,7 @@ CREATE FUNCTION push_actions_internal.is_pending_device(status push_actions.push
 	RETURNS boolean
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	AS $$
-SELECT status OPERATOR(push_actions.=) ANY (push_actions_internal.statuses('awaiting_delivery'))
+SELECT status OPERATOR(pg_catalog.=) ANY (push_actions_internal.statuses('awaiting_delivery'))
    AND platform OPERATOR(pg_catalog.=) ANY (push_actions_internal.delivery_report_platforms())
    AND device_token IS NOT NULL
 $$;
@@ -185,7 +224,7 @@ BEGIN
 	cur := push_actions_internal.lock_action(action_id);
 	-- A send starts from attempted; a scheduled action passes through it,
 	-- as can_transition() allows.  failed -> attempted is retry()'s alone.
-	IF cur.status = 'failed' OR NOT push_actions.can_transition(cur.status, 'attempted') THEN
+	IF cur.status = 'failed' OR NOT can_transition(cur.status, 'attempted') THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, cur.status,
 			CASE WHEN ok THEN 'sent' ELSE 'attempted' END::push_actions.push_status,
 			CASE WHEN cur.status = 'failed' THEN 'Call push_actions.retry() first.' END);
@@ -197,7 +236,7 @@ BEGIN
 		WHEN coalesce(permanent, false) OR tries >= 10 THEN 'failed'
 		ELSE 'attempted'
 	END;
-	IF NOT push_actions.can_transition('attempted', new_status) THEN
+	IF NOT can_transition('attempted', new_status) THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, 'attempted', new_status);
 	END IF;
 	UPDATE push_actions.actions a
@@ -229,7 +268,7 @@ BEGIN
 		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	cur := push_actions_internal.lock_action(action_id);
-	IF NOT push_actions.can_transition(cur.status, status) THEN
+	IF NOT can_transition(cur.status, status) THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, status);
 	END IF;
 	UPDATE push_actions.actions a SET status = record_event.status, updated_at = at
@@ -246,7 +285,7 @@ CREATE OR REPLACE FUNCTION push_actions.retry(action_id bigint)
 DECLARE
 	cur		push_actions.actions := push_actions_internal.lock_action(action_id);
 BEGIN
-	IF cur.status <> 'failed' OR NOT push_actions.can_transition(cur.status, 'attempted') THEN
+	IF cur.status <> 'failed' OR NOT can_transition(cur.status, 'attempted') THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, 'attempted',
 			'Only failed actions can be retried.');
 	END IF;
@@ -465,30 +504,30 @@ WITH push_gone AS (
 	SELECT app_id, campaign_id,
 	       (array_agg(platform ORDER BY action_id))[1] AS platform,
 	       (min(create_time) AT TIME ZONE 'UTC')::date AS day,
-	       push_actions.rollup_status(status) AS status
+	       rollup_status(status) AS status
 	FROM gone
 	GROUP BY app_id, push_id, campaign_id, profile_id,
 	         push_actions_internal.message_device(profile_id, device_id),
 	         push_actions_internal.message_action(push_id, action_id)
 ), parts AS (
 	SELECT app_id, campaign_id, platform, (create_time AT TIME ZONE 'UTC')::date AS day,
-	       push_actions.delivery_summary(status, attempts) AS summary, NULL::push_actions.delivery_summary AS messages
+	       delivery_summary(status, attempts) AS summary, NULL::push_actions.delivery_summary AS messages
 	FROM gone GROUP BY 1, 2, 3, 4
 	UNION ALL
-	SELECT app_id, campaign_id, platform, day, NULL, push_actions.delivery_summary(status)
+	SELECT app_id, campaign_id, platform, day, NULL, delivery_summary(status)
 	FROM msgs GROUP BY 1, 2, 3, 4
 ), folded AS (
 	INSERT INTO push_actions.daily_rollups AS r (app_id, campaign_id, platform, day, summary, messages)
 	SELECT app_id, campaign_id, platform, day,
-	       coalesce(push_actions.delivery_summary(summary), '{}'),
-	       coalesce(push_actions.delivery_summary(messages), '{}')
+	       coalesce(delivery_summary(summary), '{}'),
+	       coalesce(delivery_summary(messages), '{}')
 	FROM parts GROUP BY 1, 2, 3, 4
 	-- in key order: two folds that share rows (same app, campaign, platform and
 	-- day) then take them in the same order and wait instead of deadlocking
 	ORDER BY 1, 2, 3, 4
 	ON CONFLICT (app_id, campaign_id, platform, day) DO UPDATE
-	SET summary = r.summary OPERATOR(push_actions.+) excluded.summary,
-	    messages = r.messages OPERATOR(push_actions.+) excluded.messages
+	SET summary = r.summary + excluded.summary,
+	    messages = r.messages + excluded.messages
 )
 -- data-modifying CTEs run whether or not the result reads them
 SELECT count(*) FROM gone
@@ -498,16 +537,16 @@ CREATE OR REPLACE VIEW push_actions.message_status AS
 SELECT app_id, push_id, campaign_id, profile_id,
        person_device AS device_id,
        standalone_action AS action_id,
-       push_actions.total(summary) AS devices,
+       total(summary) AS devices,
        first_attempt_at,
-       push_actions.status(summary)::text AS status,
+       status(summary)::text AS status,
        summary
 FROM (
 	SELECT a.app_id, a.push_id, a.campaign_id, a.profile_id,
 	       push_actions_internal.message_device(a.profile_id, a.device_id) AS person_device,
 	       push_actions_internal.message_action(a.push_id, a.action_id) AS standalone_action,
-	       min(a.create_time) FILTER (WHERE a.status OPERATOR(push_actions.<>) 'scheduled') AS first_attempt_at,
-	       push_actions.delivery_summary(a.status, a.attempts) AS summary
+	       min(a.create_time) FILTER (WHERE a.status <> 'scheduled') AS first_attempt_at,
+	       delivery_summary(a.status, a.attempts) AS summary
 	FROM push_actions.actions a
 	GROUP BY a.app_id, a.push_id, a.campaign_id, a.profile_id,
 	         push_actions_internal.message_device(a.profile_id, a.device_id),
@@ -517,7 +556,7 @@ FROM (
 CREATE OR REPLACE VIEW push_actions.push_devices AS
 SELECT a.app_id, a.action_id, a.campaign_id, a.push_id, a.create_time, a.device_id, a.profile_id,
        a.device_token, a.platform, a.channel, a.status::text AS status, a.attempts,
-       CASE WHEN a.status OPERATOR(push_actions.=) ANY (push_actions_internal.statuses('error')) THEN 1 ELSE 0 END AS error,
+       CASE WHEN a.status = ANY (push_actions_internal.statuses('error')) THEN 1 ELSE 0 END AS error,
        a.error_message, p.payload ->> 'message' AS message, a.updated_at AS update_time
 FROM push_actions.actions a
 LEFT JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id;
@@ -528,3 +567,47 @@ FROM push_actions.actions a
 JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id
 WHERE push_actions_internal.is_pending_device(a.status, a.platform, a.device_token)
   AND p.expires_at > now() AND (p.send_at IS NULL OR p.send_at <= now());
+
+-- refuse_transition's hint names can_transition() where it now resolves
+CREATE OR REPLACE FUNCTION push_actions_internal.refuse_transition(action_id bigint, "from" push_actions.push_status,
+                                               "to" push_actions.push_status, hint text DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+BEGIN
+	RAISE EXCEPTION 'action % cannot go from % to %', action_id, "from", "to"
+		USING ERRCODE = 'object_not_in_prerequisite_state',
+		      HINT = coalesce(hint, 'See can_transition() for the allowed transitions.');
+END
+$$;
+
+-- The daily roll-ups in plain types, for BI tools: per app, campaign, platform
+-- and day, devices (actions) and messages per status, and both error rates.
+CREATE VIEW push_actions.daily_overview AS
+SELECT app_id, campaign_id, platform, day,
+       total(summary) AS devices,
+       status_count(summary, 'sent') AS devices_sent,
+       status_count(summary, 'delivered') AS devices_delivered,
+       status_count(summary, 'opened') AS devices_opened,
+       status_count(summary, 'converted') AS devices_converted,
+       status_count(summary, 'failed') AS devices_failed,
+       status_count(summary, 'bounced') AS devices_bounced,
+       status_count(summary, 'expired') AS devices_expired,
+       pending(summary) AS devices_pending,
+       error_rate(summary) AS device_error_rate,
+       total(messages) AS messages,
+       status_count(messages, 'sent') AS sent,
+       status_count(messages, 'delivered') AS delivered,
+       status_count(messages, 'opened') AS opened,
+       status_count(messages, 'converted') AS converted,
+       status_count(messages, 'failed') AS failed,
+       status_count(messages, 'bounced') AS bounced,
+       status_count(messages, 'expired') AS expired,
+       pending(messages) AS pending,
+       error_rate(messages) AS error_rate,
+       summary,
+       messages AS messages_summary
+FROM push_actions.daily_rollups;
+COMMENT ON VIEW push_actions.daily_overview IS
+	'per app, campaign, platform and day of the folded actions: devices and messages per status and their error rates, in plain types';

@@ -36,7 +36,7 @@ CREATE FUNCTION push_actions_internal.refuse_transition(action_id bigint, "from"
 BEGIN
 	RAISE EXCEPTION 'action % cannot go from % to %', action_id, "from", "to"
 		USING ERRCODE = 'object_not_in_prerequisite_state',
-		      HINT = coalesce(hint, 'See push_actions.can_transition() for the allowed transitions.');
+		      HINT = coalesce(hint, 'See can_transition() for the allowed transitions.');
 END
 $$;
 
@@ -57,7 +57,7 @@ BEGIN
 	cur := push_actions_internal.lock_action(action_id);
 	-- A send starts from attempted; a scheduled action passes through it,
 	-- as can_transition() allows.  failed -> attempted is retry()'s alone.
-	IF cur.status = 'failed' OR NOT push_actions.can_transition(cur.status, 'attempted') THEN
+	IF cur.status = 'failed' OR NOT can_transition(cur.status, 'attempted') THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, cur.status,
 			CASE WHEN ok THEN 'sent' ELSE 'attempted' END::push_actions.push_status,
 			CASE WHEN cur.status = 'failed' THEN 'Call push_actions.retry() first.' END);
@@ -69,7 +69,7 @@ BEGIN
 		WHEN coalesce(permanent, false) OR tries >= 10 THEN 'failed'
 		ELSE 'attempted'
 	END;
-	IF NOT push_actions.can_transition('attempted', new_status) THEN
+	IF NOT can_transition('attempted', new_status) THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, 'attempted', new_status);
 	END IF;
 	UPDATE push_actions.actions a
@@ -103,7 +103,7 @@ BEGIN
 		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	cur := push_actions_internal.lock_action(action_id);
-	IF NOT push_actions.can_transition(cur.status, status) THEN
+	IF NOT can_transition(cur.status, status) THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, status);
 	END IF;
 	UPDATE push_actions.actions a SET status = record_event.status, updated_at = at
@@ -122,7 +122,7 @@ CREATE FUNCTION push_actions.retry(action_id bigint)
 DECLARE
 	cur		push_actions.actions := push_actions_internal.lock_action(action_id);
 BEGIN
-	IF cur.status <> 'failed' OR NOT push_actions.can_transition(cur.status, 'attempted') THEN
+	IF cur.status <> 'failed' OR NOT can_transition(cur.status, 'attempted') THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, 'attempted',
 			'Only failed actions can be retried.');
 	END IF;

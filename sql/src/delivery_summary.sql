@@ -30,38 +30,38 @@ CREATE FUNCTION push_actions.delivery_summary_ne(push_actions.delivery_summary, 
 CREATE FUNCTION push_actions.delivery_summary_merge(push_actions.delivery_summary, push_actions.delivery_summary) RETURNS push_actions.delivery_summary
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE OPERATOR push_actions.= (
+CREATE OPERATOR pg_catalog.= (
 	LEFTARG = push_actions.delivery_summary, RIGHTARG = push_actions.delivery_summary,
-	PROCEDURE = push_actions.delivery_summary_eq, COMMUTATOR = OPERATOR(push_actions.=),
-	NEGATOR = OPERATOR(push_actions.<>), RESTRICT = eqsel, JOIN = eqjoinsel);
-CREATE OPERATOR push_actions.<> (
+	PROCEDURE = push_actions.delivery_summary_eq, COMMUTATOR = OPERATOR(pg_catalog.=),
+	NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel);
+CREATE OPERATOR pg_catalog.<> (
 	LEFTARG = push_actions.delivery_summary, RIGHTARG = push_actions.delivery_summary,
-	PROCEDURE = push_actions.delivery_summary_ne, COMMUTATOR = OPERATOR(push_actions.<>),
-	NEGATOR = OPERATOR(push_actions.=), RESTRICT = neqsel, JOIN = neqjoinsel);
-CREATE OPERATOR push_actions.+ (
+	PROCEDURE = push_actions.delivery_summary_ne, COMMUTATOR = OPERATOR(pg_catalog.<>),
+	NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.+ (
 	LEFTARG = push_actions.delivery_summary, RIGHTARG = push_actions.delivery_summary,
-	PROCEDURE = push_actions.delivery_summary_merge, COMMUTATOR = OPERATOR(push_actions.+));
+	PROCEDURE = push_actions.delivery_summary_merge, COMMUTATOR = OPERATOR(pg_catalog.+));
 
-CREATE FUNCTION push_actions.to_jsonb(push_actions.delivery_summary) RETURNS jsonb
+CREATE FUNCTION pg_catalog.to_jsonb(push_actions.delivery_summary) RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'delivery_summary_to_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (push_actions.delivery_summary AS jsonb)
-	WITH FUNCTION push_actions.to_jsonb(push_actions.delivery_summary);
+	WITH FUNCTION pg_catalog.to_jsonb(push_actions.delivery_summary);
 
-CREATE FUNCTION push_actions.status(push_actions.delivery_summary) RETURNS push_actions.push_status
+CREATE FUNCTION pg_catalog.status(push_actions.delivery_summary) RETURNS push_actions.push_status
 	AS 'MODULE_PATHNAME', 'delivery_summary_status' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION push_actions.status(push_actions.delivery_summary) IS
+COMMENT ON FUNCTION pg_catalog.status(push_actions.delivery_summary) IS
 	'the message status across its actions (Customer.io roll-up rule); NULL for an empty summary';
-CREATE FUNCTION push_actions.total(push_actions.delivery_summary) RETURNS bigint
+CREATE FUNCTION pg_catalog.total(push_actions.delivery_summary) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'delivery_summary_total' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION push_actions.total(push_actions.delivery_summary) IS 'number of actions counted';
-CREATE FUNCTION push_actions.status_count(push_actions.delivery_summary, push_actions.push_status) RETURNS bigint
+COMMENT ON FUNCTION pg_catalog.total(push_actions.delivery_summary) IS 'number of actions counted';
+CREATE FUNCTION pg_catalog.status_count(push_actions.delivery_summary, push_actions.push_status) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'delivery_summary_status_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION push_actions.status_count(push_actions.delivery_summary, push_actions.push_status) IS
+COMMENT ON FUNCTION pg_catalog.status_count(push_actions.delivery_summary, push_actions.push_status) IS
 	'number of actions counted with the given status';
-CREATE FUNCTION push_actions.pending(push_actions.delivery_summary) RETURNS bigint
+CREATE FUNCTION pg_catalog.pending(push_actions.delivery_summary) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'delivery_summary_pending' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION push_actions.pending(push_actions.delivery_summary) IS 'scheduled + attempted';
-CREATE FUNCTION push_actions.error_rate(push_actions.delivery_summary) RETURNS double precision
+COMMENT ON FUNCTION pg_catalog.pending(push_actions.delivery_summary) IS 'scheduled + attempted';
+CREATE FUNCTION pg_catalog.error_rate(push_actions.delivery_summary) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'delivery_summary_error_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION push_actions.error_rate(push_actions.delivery_summary) IS
+COMMENT ON FUNCTION pg_catalog.error_rate(push_actions.delivery_summary) IS
 	'100 x (failed + bounced) / total; NULL when the total is 0';

@@ -43,31 +43,31 @@ CREATE FUNCTION push_actions.push_status_hash(push_actions.push_status) RETURNS 
 CREATE FUNCTION push_actions.push_status_hash_extended(push_actions.push_status, bigint) RETURNS bigint
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
-CREATE OPERATOR push_actions.= (
+CREATE OPERATOR pg_catalog.= (
 	LEFTARG = push_actions.push_status, RIGHTARG = push_actions.push_status,
-	PROCEDURE = push_actions.push_status_eq, COMMUTATOR = OPERATOR(push_actions.=),
-	NEGATOR = OPERATOR(push_actions.<>), RESTRICT = eqsel, JOIN = eqjoinsel,
+	PROCEDURE = push_actions.push_status_eq, COMMUTATOR = OPERATOR(pg_catalog.=),
+	NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel,
 	HASHES, MERGES);
-CREATE OPERATOR push_actions.<> (
+CREATE OPERATOR pg_catalog.<> (
 	LEFTARG = push_actions.push_status, RIGHTARG = push_actions.push_status,
-	PROCEDURE = push_actions.push_status_ne, COMMUTATOR = OPERATOR(push_actions.<>),
-	NEGATOR = OPERATOR(push_actions.=), RESTRICT = neqsel, JOIN = neqjoinsel);
-CREATE OPERATOR push_actions.< (
+	PROCEDURE = push_actions.push_status_ne, COMMUTATOR = OPERATOR(pg_catalog.<>),
+	NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR pg_catalog.< (
 	LEFTARG = push_actions.push_status, RIGHTARG = push_actions.push_status,
-	PROCEDURE = push_actions.push_status_lt, COMMUTATOR = OPERATOR(push_actions.>),
-	NEGATOR = OPERATOR(push_actions.>=), RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
-CREATE OPERATOR push_actions.<= (
+	PROCEDURE = push_actions.push_status_lt, COMMUTATOR = OPERATOR(pg_catalog.>),
+	NEGATOR = OPERATOR(pg_catalog.>=), RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR pg_catalog.<= (
 	LEFTARG = push_actions.push_status, RIGHTARG = push_actions.push_status,
-	PROCEDURE = push_actions.push_status_le, COMMUTATOR = OPERATOR(push_actions.>=),
-	NEGATOR = OPERATOR(push_actions.>), RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
-CREATE OPERATOR push_actions.> (
+	PROCEDURE = push_actions.push_status_le, COMMUTATOR = OPERATOR(pg_catalog.>=),
+	NEGATOR = OPERATOR(pg_catalog.>), RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR pg_catalog.> (
 	LEFTARG = push_actions.push_status, RIGHTARG = push_actions.push_status,
-	PROCEDURE = push_actions.push_status_gt, COMMUTATOR = OPERATOR(push_actions.<),
-	NEGATOR = OPERATOR(push_actions.<=), RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
-CREATE OPERATOR push_actions.>= (
+	PROCEDURE = push_actions.push_status_gt, COMMUTATOR = OPERATOR(pg_catalog.<),
+	NEGATOR = OPERATOR(pg_catalog.<=), RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR pg_catalog.>= (
 	LEFTARG = push_actions.push_status, RIGHTARG = push_actions.push_status,
-	PROCEDURE = push_actions.push_status_ge, COMMUTATOR = OPERATOR(push_actions.<=),
-	NEGATOR = OPERATOR(push_actions.<), RESTRICT = scalargesel, JOIN = scalargejoinsel);
+	PROCEDURE = push_actions.push_status_ge, COMMUTATOR = OPERATOR(pg_catalog.<=),
+	NEGATOR = OPERATOR(pg_catalog.<), RESTRICT = scalargesel, JOIN = scalargejoinsel);
 
 -- Two equal statuses are the same byte, so B-tree indexes may merge equal
 -- keys into posting lists (deduplication, support function 4).  Without it
@@ -75,17 +75,17 @@ CREATE OPERATOR push_actions.>= (
 -- is 69 MB instead of 388 MB over 10 million actions.
 CREATE OPERATOR CLASS push_actions.push_status_ops
 	DEFAULT FOR TYPE push_actions.push_status USING btree AS
-	OPERATOR 1 push_actions.<,
-	OPERATOR 2 push_actions.<=,
-	OPERATOR 3 push_actions.=,
-	OPERATOR 4 push_actions.>=,
-	OPERATOR 5 push_actions.>,
+	OPERATOR 1 pg_catalog.<,
+	OPERATOR 2 pg_catalog.<=,
+	OPERATOR 3 pg_catalog.=,
+	OPERATOR 4 pg_catalog.>=,
+	OPERATOR 5 pg_catalog.>,
 	FUNCTION 1 push_actions.push_status_cmp(push_actions.push_status, push_actions.push_status),
 	FUNCTION 4 pg_catalog.btequalimage(oid);
 
 CREATE OPERATOR CLASS push_actions.push_status_hash_ops
 	DEFAULT FOR TYPE push_actions.push_status USING hash AS
-	OPERATOR 1 push_actions.=,
+	OPERATOR 1 pg_catalog.=,
 	FUNCTION 1 push_actions.push_status_hash(push_actions.push_status),
 	FUNCTION 2 push_actions.push_status_hash_extended(push_actions.push_status, bigint);
 
@@ -93,26 +93,26 @@ CREATE FUNCTION push_actions.push_status_smaller(push_actions.push_status, push_
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION push_actions.push_status_larger(push_actions.push_status, push_actions.push_status) RETURNS push_actions.push_status
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE AGGREGATE push_actions.min(push_actions.push_status) (
+CREATE AGGREGATE pg_catalog.min(push_actions.push_status) (
 	SFUNC = push_actions.push_status_smaller, STYPE = push_actions.push_status,
-	COMBINEFUNC = push_actions.push_status_smaller, SORTOP = OPERATOR(push_actions.<),
+	COMBINEFUNC = push_actions.push_status_smaller, SORTOP = OPERATOR(pg_catalog.<),
 	PARALLEL = SAFE);
-CREATE AGGREGATE push_actions.max(push_actions.push_status) (
+CREATE AGGREGATE pg_catalog.max(push_actions.push_status) (
 	SFUNC = push_actions.push_status_larger, STYPE = push_actions.push_status,
-	COMBINEFUNC = push_actions.push_status_larger, SORTOP = OPERATOR(push_actions.>),
+	COMBINEFUNC = push_actions.push_status_larger, SORTOP = OPERATOR(pg_catalog.>),
 	PARALLEL = SAFE);
 
-CREATE FUNCTION push_actions.is_final(push_actions.push_status) RETURNS boolean
+CREATE FUNCTION pg_catalog.is_final(push_actions.push_status) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'push_status_is_final_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION push_actions.is_final(push_actions.push_status) IS
+COMMENT ON FUNCTION pg_catalog.is_final(push_actions.push_status) IS
 	'true for sent, delivered, opened, converted, failed, bounced, expired';
-CREATE FUNCTION push_actions.is_success(push_actions.push_status) RETURNS boolean
+CREATE FUNCTION pg_catalog.is_success(push_actions.push_status) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'push_status_is_success_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION push_actions.is_success(push_actions.push_status) IS
+COMMENT ON FUNCTION pg_catalog.is_success(push_actions.push_status) IS
 	'true for sent, delivered, opened, converted';
-CREATE FUNCTION push_actions.can_transition("from" push_actions.push_status, "to" push_actions.push_status) RETURNS boolean
+CREATE FUNCTION pg_catalog.can_transition("from" push_actions.push_status, "to" push_actions.push_status) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'push_status_can_transition_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION push_actions.can_transition(push_actions.push_status, push_actions.push_status) IS
+COMMENT ON FUNCTION pg_catalog.can_transition(push_actions.push_status, push_actions.push_status) IS
 	'the action state machine; failed -> attempted is only taken by retry()';
 
 -- The status groups that index predicates, views and the API's queries test,
@@ -123,3 +123,10 @@ CREATE FUNCTION push_actions_internal.statuses(kind text) RETURNS push_actions.p
 	AS 'MODULE_PATHNAME', 'push_status_kind_members' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION push_actions_internal.statuses(text) IS
 	'the statuses of a group: error (failed, bounced), unfinished (scheduled, attempted), awaiting_delivery (attempted, sent)';
+
+-- A status compared with a parameter bound as a string (pgjdbc's setString
+-- binds varchar, other drivers text) converts the string, so the comparison
+-- is push_status = push_status and reads the indexes on status.  No cast
+-- leads back implicitly, so no comparison becomes ambiguous.
+CREATE CAST (text AS push_actions.push_status) WITH INOUT AS IMPLICIT;
+CREATE CAST (varchar AS push_actions.push_status) WITH INOUT AS IMPLICIT;

@@ -28,30 +28,30 @@ WITH push_gone AS (
 	SELECT app_id, campaign_id,
 	       (array_agg(platform ORDER BY action_id))[1] AS platform,
 	       (min(create_time) AT TIME ZONE 'UTC')::date AS day,
-	       push_actions.rollup_status(status) AS status
+	       rollup_status(status) AS status
 	FROM gone
 	GROUP BY app_id, push_id, campaign_id, profile_id,
 	         push_actions_internal.message_device(profile_id, device_id),
 	         push_actions_internal.message_action(push_id, action_id)
 ), parts AS (
 	SELECT app_id, campaign_id, platform, (create_time AT TIME ZONE 'UTC')::date AS day,
-	       push_actions.delivery_summary(status, attempts) AS summary, NULL::push_actions.delivery_summary AS messages
+	       delivery_summary(status, attempts) AS summary, NULL::push_actions.delivery_summary AS messages
 	FROM gone GROUP BY 1, 2, 3, 4
 	UNION ALL
-	SELECT app_id, campaign_id, platform, day, NULL, push_actions.delivery_summary(status)
+	SELECT app_id, campaign_id, platform, day, NULL, delivery_summary(status)
 	FROM msgs GROUP BY 1, 2, 3, 4
 ), folded AS (
 	INSERT INTO push_actions.daily_rollups AS r (app_id, campaign_id, platform, day, summary, messages)
 	SELECT app_id, campaign_id, platform, day,
-	       coalesce(push_actions.delivery_summary(summary), '{}'),
-	       coalesce(push_actions.delivery_summary(messages), '{}')
+	       coalesce(delivery_summary(summary), '{}'),
+	       coalesce(delivery_summary(messages), '{}')
 	FROM parts GROUP BY 1, 2, 3, 4
 	-- in key order: two folds that share rows (same app, campaign, platform and
 	-- day) then take them in the same order and wait instead of deadlocking
 	ORDER BY 1, 2, 3, 4
 	ON CONFLICT (app_id, campaign_id, platform, day) DO UPDATE
-	SET summary = r.summary OPERATOR(push_actions.+) excluded.summary,
-	    messages = r.messages OPERATOR(push_actions.+) excluded.messages
+	SET summary = r.summary + excluded.summary,
+	    messages = r.messages + excluded.messages
 )
 -- data-modifying CTEs run whether or not the result reads them
 SELECT count(*) FROM gone

@@ -6,16 +6,16 @@ CREATE VIEW push_actions.message_status AS
 SELECT app_id, push_id, campaign_id, profile_id,
        person_device AS device_id,
        standalone_action AS action_id,
-       push_actions.total(summary) AS devices,
+       total(summary) AS devices,
        first_attempt_at,
-       push_actions.status(summary)::text AS status,
+       status(summary)::text AS status,
        summary
 FROM (
 	SELECT a.app_id, a.push_id, a.campaign_id, a.profile_id,
 	       push_actions_internal.message_device(a.profile_id, a.device_id) AS person_device,
 	       push_actions_internal.message_action(a.push_id, a.action_id) AS standalone_action,
-	       min(a.create_time) FILTER (WHERE a.status OPERATOR(push_actions.<>) 'scheduled') AS first_attempt_at,
-	       push_actions.delivery_summary(a.status, a.attempts) AS summary
+	       min(a.create_time) FILTER (WHERE a.status <> 'scheduled') AS first_attempt_at,
+	       delivery_summary(a.status, a.attempts) AS summary
 	FROM push_actions.actions a
 	GROUP BY a.app_id, a.push_id, a.campaign_id, a.profile_id,
 	         push_actions_internal.message_device(a.profile_id, a.device_id),
@@ -27,27 +27,27 @@ COMMENT ON VIEW push_actions.message_status IS
 -- One row per app and campaign: messages per rolled-up status, live and folded.
 CREATE VIEW push_actions.campaign_overview AS
 SELECT app_id, campaign_id,
-       push_actions.total(m) AS messages,
-       push_actions.status_count(m, 'sent') AS sent,
-       push_actions.status_count(m, 'delivered') AS delivered,
-       push_actions.status_count(m, 'opened') AS opened,
-       push_actions.status_count(m, 'converted') AS converted,
-       push_actions.status_count(m, 'failed') AS failed,
-       push_actions.status_count(m, 'bounced') AS bounced,
-       push_actions.status_count(m, 'expired') AS expired,
-       push_actions.pending(m) AS pending,
-       push_actions.error_rate(m) AS error_rate,
+       total(m) AS messages,
+       status_count(m, 'sent') AS sent,
+       status_count(m, 'delivered') AS delivered,
+       status_count(m, 'opened') AS opened,
+       status_count(m, 'converted') AS converted,
+       status_count(m, 'failed') AS failed,
+       status_count(m, 'bounced') AS bounced,
+       status_count(m, 'expired') AS expired,
+       pending(m) AS pending,
+       error_rate(m) AS error_rate,
        d AS summary
 FROM (
-	SELECT app_id, campaign_id, push_actions.delivery_summary(m) AS m, push_actions.delivery_summary(d) AS d
+	SELECT app_id, campaign_id, delivery_summary(m) AS m, delivery_summary(d) AS d
 	FROM (
 		SELECT ms.app_id, ms.campaign_id,
-		       push_actions.delivery_summary(push_actions.status(ms.summary)) AS m,
-		       push_actions.delivery_summary(ms.summary) AS d
+		       delivery_summary(status(ms.summary)) AS m,
+		       delivery_summary(ms.summary) AS d
 		FROM push_actions.message_status ms
 		GROUP BY ms.app_id, ms.campaign_id
 		UNION ALL
-		SELECT r.app_id, r.campaign_id, push_actions.delivery_summary(r.messages), push_actions.delivery_summary(r.summary)
+		SELECT r.app_id, r.campaign_id, delivery_summary(r.messages), delivery_summary(r.summary)
 		FROM push_actions.daily_rollups r
 		GROUP BY r.app_id, r.campaign_id
 	) parts
@@ -60,7 +60,7 @@ COMMENT ON VIEW push_actions.campaign_overview IS
 CREATE VIEW push_actions.push_devices AS
 SELECT a.app_id, a.action_id, a.campaign_id, a.push_id, a.create_time, a.device_id, a.profile_id,
        a.device_token, a.platform, a.channel, a.status::text AS status, a.attempts,
-       CASE WHEN a.status OPERATOR(push_actions.=) ANY (push_actions_internal.statuses('error')) THEN 1 ELSE 0 END AS error,
+       CASE WHEN a.status = ANY (push_actions_internal.statuses('error')) THEN 1 ELSE 0 END AS error,
        a.error_message, p.payload ->> 'message' AS message, a.updated_at AS update_time
 FROM push_actions.actions a
 LEFT JOIN push_actions.pushes p ON p.app_id = a.app_id AND p.push_id = a.push_id;
@@ -77,3 +77,33 @@ WHERE push_actions_internal.is_pending_device(a.status, a.platform, a.device_tok
   AND p.expires_at > now() AND (p.send_at IS NULL OR p.send_at <= now());
 COMMENT ON VIEW push_actions.push_pending_devices IS
 	'Android/Electron devices a live push has been attempted or sent to and not yet delivered';
+
+-- The daily roll-ups in plain types, for BI tools: per app, campaign, platform
+-- and day, devices (actions) and messages per status, and both error rates.
+CREATE VIEW push_actions.daily_overview AS
+SELECT app_id, campaign_id, platform, day,
+       total(summary) AS devices,
+       status_count(summary, 'sent') AS devices_sent,
+       status_count(summary, 'delivered') AS devices_delivered,
+       status_count(summary, 'opened') AS devices_opened,
+       status_count(summary, 'converted') AS devices_converted,
+       status_count(summary, 'failed') AS devices_failed,
+       status_count(summary, 'bounced') AS devices_bounced,
+       status_count(summary, 'expired') AS devices_expired,
+       pending(summary) AS devices_pending,
+       error_rate(summary) AS device_error_rate,
+       total(messages) AS messages,
+       status_count(messages, 'sent') AS sent,
+       status_count(messages, 'delivered') AS delivered,
+       status_count(messages, 'opened') AS opened,
+       status_count(messages, 'converted') AS converted,
+       status_count(messages, 'failed') AS failed,
+       status_count(messages, 'bounced') AS bounced,
+       status_count(messages, 'expired') AS expired,
+       pending(messages) AS pending,
+       error_rate(messages) AS error_rate,
+       summary,
+       messages AS messages_summary
+FROM push_actions.daily_rollups;
+COMMENT ON VIEW push_actions.daily_overview IS
+	'per app, campaign, platform and day of the folded actions: devices and messages per status and their error rates, in plain types';

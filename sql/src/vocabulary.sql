@@ -24,7 +24,7 @@ CREATE FUNCTION push_actions_internal.is_pending_device(status push_actions.push
 	RETURNS boolean
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	AS $$
-SELECT status OPERATOR(push_actions.=) ANY (push_actions_internal.statuses('awaiting_delivery'))
+SELECT status OPERATOR(pg_catalog.=) ANY (push_actions_internal.statuses('awaiting_delivery'))
    AND platform OPERATOR(pg_catalog.=) ANY (push_actions_internal.delivery_report_platforms())
    AND device_token IS NOT NULL
 $$;

@@ -8,7 +8,7 @@
 SELECT 'states the machine cannot reach' AS invariant, count(*) AS violations
 FROM push_actions.actions
 WHERE attempts NOT BETWEEN 0 AND 10
-   OR (attempts = 0 AND status OPERATOR(push_actions.<>) ALL ('{scheduled,attempted,expired}'))
+   OR (attempts = 0 AND status <> ALL ('{scheduled,attempted,expired}'))
 UNION ALL
 SELECT 'campaign_overview differs from its recomputation', (
 
@@ -33,10 +33,10 @@ SELECT 'campaign_overview differs from its recomputation', (
 		       count(*) FILTER (WHERE status IN ('scheduled', 'attempted')) AS pending
 		FROM live GROUP BY 1, 2
 		UNION ALL
-		SELECT app_id, campaign_id, sum(push_actions.total(messages)),
-		       sum(push_actions.status_count(messages, 'sent')), sum(push_actions.status_count(messages, 'opened')),
-		       sum(push_actions.status_count(messages, 'failed')), sum(push_actions.status_count(messages, 'bounced')),
-		       sum(push_actions.pending(messages))
+		SELECT app_id, campaign_id, sum(total(messages)),
+		       sum(status_count(messages, 'sent')), sum(status_count(messages, 'opened')),
+		       sum(status_count(messages, 'failed')), sum(status_count(messages, 'bounced')),
+		       sum(pending(messages))
 		FROM push_actions.daily_rollups GROUP BY 1, 2
 	), expected AS (
 		SELECT app_id, campaign_id, sum(messages) AS messages, sum(sent) AS sent, sum(opened) AS opened,

@@ -1,4 +1,4 @@
--- The seed document's campaign 245624 (Xtremepush list/push-devices, seeds/001):
+-- Campaign 245624 of the Xtremepush list/push-devices documentation's example:
 -- its six failed actions exactly as the sample answer shows them, plus
 -- successful actions of the same campaign and actions of another app that a
 -- request for this app must never see.  The app's token is the seed's

@@ -1,10 +1,13 @@
--- The Pushy sample (seeds/003): push 5ea9b214b47cad768a35f13a, created
--- Load after seed_245624.sql, which sets the action_id sequence.
--- 1464003935 with payload {"message":"Hello World!"} and expiration
--- 1466595935, pending on one Android token.  The other devices show what is
--- never pending: iOS and web (no delivery reports), and a delivered Android.
+-- The Pushy sample (the GET /pushes/{id} example of Pushy's documentation):
+-- push 5ea9b214b47cad768a35f13a, created 1464003935 with payload
+-- {"message":"Hello World!"} and expiration 1466595935, pending on one
+-- Android token.  The other devices show what is never pending: iOS and web
+-- (no delivery reports), and a delivered Android.  Load after
+-- seed_245624.sql, which sets the action_id sequence.
 INSERT INTO push_actions.apps (app_id, name, token_hash)
 VALUES (3, 'Pushy app', sha256(convert_to('SECRET_API_KEY', 'UTF8')));
+-- apps made later (create_app) take the ids after it
+SELECT setval(pg_get_serial_sequence('push_actions.apps', 'app_id'), 3);
 INSERT INTO push_actions.pushes (push_id, app_id, payload, created_at, expires_at)
 VALUES ('5ea9b214b47cad768a35f13a', 3, '{"message":"Hello World!"}', to_timestamp(1464003935), to_timestamp(1466595935));
 INSERT INTO push_actions.actions (app_id, push_id, device_id, device_token, platform, status, attempts, create_time, updated_at)

@@ -87,7 +87,7 @@ WHERE f.digest IS DISTINCT FROM u.digest;
 SELECT * FROM catalog_differences ORDER BY 1;
 -- the comparison sees a change of an attribute, an index, a grant and a member
 BEGIN;
-ALTER FUNCTION push_actions.total(push_actions.delivery_summary) VOLATILE;
+ALTER FUNCTION total(push_actions.delivery_summary) VOLATILE;
 CREATE INDEX ON push_actions.actions (device_id);
 GRANT SELECT ON push_actions.apps TO PUBLIC;
 CREATE FUNCTION push_actions.extra() RETURNS int LANGUAGE sql AS 'SELECT 1';

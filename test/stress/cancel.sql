@@ -33,6 +33,6 @@ INSERT INTO heavy VALUES
 ('push_info: 900,000 pending devices',
  $$SELECT push_actions.push_info('c00000000000000000000001', 'CANCEL_TOKEN')$$),
 ('delivery_summary over every action',
- $$SELECT push_actions.delivery_summary(status, attempts) FROM push_actions.actions$$),
+ $$SELECT delivery_summary(status, attempts) FROM push_actions.actions$$),
 ('campaign_overview (per-message roll-up)',
  $$SELECT * FROM push_actions.campaign_overview$$);

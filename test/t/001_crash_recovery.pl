@@ -131,7 +131,7 @@ for my $kill (1 .. $KILLS)
 			SELECT campaign_id, count(*) AS n FROM push_actions.actions
 			WHERE campaign_id BETWEEN 1 AND $next_load GROUP BY 1
 		), folded AS (
-			SELECT campaign_id, sum(push_actions.total(summary)) AS n FROM push_actions.daily_rollups
+			SELECT campaign_id, sum(total(summary)) AS n FROM push_actions.daily_rollups
 			WHERE campaign_id BETWEEN 1 AND $next_load GROUP BY 1
 		)
 		SELECT c, coalesce(l.n, 0) + coalesce(f.n, 0)

@@ -28,7 +28,7 @@ GRANT SELECT ON push_actions.apps TO pa_backend;
 GRANT SELECT, INSERT, UPDATE, DELETE ON push_actions.pushes, push_actions.actions, push_actions.daily_rollups TO pa_backend;
 GRANT INSERT ON push_actions.actions TO pa_loader;
 GRANT SELECT ON push_actions.message_status, push_actions.campaign_overview, push_actions.push_devices,
-	push_actions.push_pending_devices, push_actions.daily_rollups TO pa_analyst;
+	push_actions.push_pending_devices, push_actions.daily_overview TO pa_analyst;
 GRANT SELECT (app_id, push_id, created_at), DELETE ON push_actions.pushes TO pa_janitor;
 });
 
@@ -79,9 +79,11 @@ like($err, qr/permission denied for function check_action_parents/, 'the loader 
 SELECT messages FROM push_actions.campaign_overview WHERE campaign_id = 777;
 SELECT count(*) FROM push_actions.message_status WHERE profile_id = 'alice';
 SELECT count(*) FROM push_actions.push_devices WHERE error = 1;
+SELECT count(*) FROM push_actions.daily_overview;
 });
-is("$ret|$out|$err", "0|7\n2\n" . owner(q{SELECT count(*) FROM push_actions.actions WHERE status::text IN ('failed', 'bounced')}) . '|',
-	'the analyst reads campaign_overview, message_status and push_devices');
+is("$ret|$out|$err", "0|7\n2\n" . owner(q{SELECT count(*) FROM push_actions.actions WHERE status IN ('failed', 'bounced')})
+	. "\n" . owner('SELECT count(*) FROM push_actions.daily_rollups') . '|',
+	'the analyst reads campaign_overview, message_status, push_devices and daily_overview');
 ($ret, $out, $err) = as('pa_analyst', 'SELECT count(*) FROM push_actions.actions');
 like($err, qr/permission denied for table actions/, 'the analyst cannot read the actions table itself');
 

@@ -75,14 +75,14 @@ like($plan, qr/Remote SQL: SELECT app_id, push_actions.delivery_summary\(status,
 	'each shard computes the summary itself');
 
 # what each shard answers itself, and what the coordinator answers for it
-my $local_per_app = on_shards('SELECT app_id, push_actions.delivery_summary(status, attempts) FROM push_actions.actions GROUP BY 1');
+my $local_per_app = on_shards('SELECT app_id, delivery_summary(status, attempts) FROM push_actions.actions GROUP BY 1');
 my $coord_per_app = sorted(coord($per_app));
 is($coord_per_app, $local_per_app, 'the apps\' summaries through the coordinator equal the shards\' own, to the byte');
 is(scalar(split /\n/, $coord_per_app), 4, 'four apps answer');
 
 # a total over every app: the shards' summaries merged by delivery_summary(delivery_summary)
 my $total = coord("SELECT delivery_summary(s) FROM ($per_app) per_app(app_id, s)");
-my $parts = join ', ', map { "('" . $_->safe_psql('postgres', 'SELECT push_actions.delivery_summary(status, attempts) FROM push_actions.actions') . "'::delivery_summary)" } $shard1, $shard2;
+my $parts = join ', ', map { "('" . $_->safe_psql('postgres', 'SELECT delivery_summary(status, attempts) FROM push_actions.actions') . "'::delivery_summary)" } $shard1, $shard2;
 is($total, coord("SELECT delivery_summary(s)::text FROM (VALUES $parts) v(s)"), 'the cross-app total merges the shards\' summaries');
 is(coord("SELECT total('$total'::delivery_summary) = (SELECT count(*) FROM all_actions)
                  AND status_count('$total'::delivery_summary, 'bounced') > 0 AND status_count('$total'::delivery_summary, 'converted') > 0"),
@@ -98,7 +98,7 @@ my $per_message = 'SELECT app_id, push_id, profile_id, rollup_status(status) FRO
 $plan = coord("EXPLAIN (VERBOSE, COSTS OFF) $per_message");
 is(aggregates_pushed($plan), 2, 'rollup_status per message runs on the shards');
 my %local;
-for my $line (split /\n/, on_shards('SELECT r, count(*) FROM (SELECT push_actions.rollup_status(status) AS r FROM push_actions.actions GROUP BY app_id, push_id, profile_id) m GROUP BY 1'))
+for my $line (split /\n/, on_shards('SELECT r, count(*) FROM (SELECT rollup_status(status) AS r FROM push_actions.actions GROUP BY app_id, push_id, profile_id) m GROUP BY 1'))
 {
 	my ($status, $n) = split /\|/, $line;
 	$local{$status} += $n;

@@ -1,0 +1,41 @@
+-- The operators, aggregates, casts and functions on push_status and
+-- delivery_summary resolve with no set-up, whatever the session's
+-- search_path: here an empty one, which is what a role whose own
+-- search_path names none of our schemas sees.  Only the tables and views are
+-- named with their schema.
+SET search_path = '';
+\set ECHO none
+\i test/data/seed_245624.sql
+\i test/data/multi_device.sql
+\set ECHO all
+SELECT count(*) FROM push_actions.actions WHERE status = 'failed';
+SELECT count(*) FROM push_actions.actions WHERE status IN ('failed', 'bounced');
+SELECT count(*) FROM push_actions.actions WHERE status <> 'sent' AND status >= 'failed';
+SELECT min(status), max(status) FROM push_actions.actions;
+SELECT delivery_summary(status) FROM push_actions.actions WHERE campaign_id = 777;
+SELECT campaign_id, total(s), status_count(s, 'bounced'), pending(s), error_rate(s), status(s)
+FROM (SELECT campaign_id, delivery_summary(status, attempts) AS s FROM push_actions.actions GROUP BY 1) c
+ORDER BY 1;
+SELECT delivery_summary(s) = a + b AS merged, (a + b)::jsonb -> 'failed' AS failed
+FROM (SELECT delivery_summary(status) AS s,
+             delivery_summary(status) FILTER (WHERE campaign_id = 777) AS a,
+             delivery_summary(status) FILTER (WHERE campaign_id IS DISTINCT FROM 777) AS b
+      FROM push_actions.actions) t;
+SELECT push_id, profile_id, rollup_status(status) FROM push_actions.actions
+WHERE campaign_id = 777 GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT is_final('attempted'), is_success('opened'), can_transition('sent', 'delivered');
+SELECT status, count(*) FROM push_actions.message_status WHERE campaign_id = 777 GROUP BY 1 ORDER BY 1;
+-- a parameter bound as a string, as pgjdbc's setString (varchar) and other
+-- drivers (text) bind it: the string becomes a status, so the comparison is
+-- the type's own and an index on status serves it
+PREPARE by_varchar(varchar) AS SELECT count(*) FROM push_actions.actions WHERE status = $1;
+PREPARE by_text(text) AS SELECT count(*) FROM push_actions.actions WHERE status IN ($1, 'bounced');
+EXECUTE by_varchar('failed');
+EXECUTE by_text('failed');
+EXPLAIN (COSTS OFF) EXECUTE by_varchar('failed');
+EXECUTE by_varchar('failing');
+-- the casts lead one way only: a status is not silently compared as text
+SELECT 'failed'::text = 'failed'::push_actions.push_status AS text_to_status;
+SELECT status || '!' FROM push_actions.actions LIMIT 1;
+DEALLOCATE ALL;
+RESET search_path;
