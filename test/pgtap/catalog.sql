@@ -2,7 +2,7 @@
 -- as declared on purpose; aggregates combine; SQL functions pin search_path.
 BEGIN;
 SET search_path = public;  -- so regprocedure prints schema-qualified names
-SELECT plan(19);
+SELECT plan(20);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.oid::regprocedure::text AS signature, p.prokind, p.provolatile, p.proparallel,
@@ -146,7 +146,12 @@ SET LOCAL search_path = public;
 SELECT is((SELECT (plain_equal, pending)::text FROM shadowed), '(f,t)',
           'the vocabulary functions name their operators with their schema');
 SELECT is((SELECT count(*)::int FROM pg_proc WHERE proname = 'delivery_summary'
-           AND pronamespace = 'push_actions'::regnamespace AND prokind = 'a'), 4, 'four delivery_summary aggregates');
+           AND pronamespace = 'pg_catalog'::regnamespace AND prokind = 'a'), 4, 'four delivery_summary aggregates');
+-- what works on the types resolves in every session (README "Where the names live")
+SELECT is((SELECT array_agg(DISTINCT o.oprnamespace::regnamespace::text) FROM pg_operator o
+           JOIN pg_depend d ON d.classid = 'pg_operator'::regclass AND d.objid = o.oid AND d.deptype = 'e'
+           JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'push_actions'),
+          ARRAY['pg_catalog'], 'every operator of the extension is in pg_catalog');
 
 -- a performance decision: summaries deform each row only as far as these two
 SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute

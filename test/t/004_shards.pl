@@ -71,7 +71,7 @@ sub aggregates_pushed { my @n = $_[0] =~ /Relations: Aggregate on/g; return scal
 my $per_app = 'SELECT app_id, delivery_summary(status, attempts) FROM all_actions GROUP BY app_id';
 my $plan = coord("EXPLAIN (VERBOSE, COSTS OFF) $per_app");
 is(aggregates_pushed($plan), 2, 'delivery_summary per app is one aggregate pushed down per partition');
-like($plan, qr/Remote SQL: SELECT app_id, push_actions.delivery_summary\(status, attempts\) FROM push_actions.actions GROUP BY/,
+like($plan, qr/Remote SQL: SELECT app_id, delivery_summary\(status, attempts\) FROM push_actions.actions GROUP BY/,
 	'each shard computes the summary itself');
 
 # what each shard answers itself, and what the coordinator answers for it
@@ -91,7 +91,7 @@ is(coord("SELECT total('$total'::delivery_summary) = (SELECT count(*) FROM all_a
 # per campaign with a filter on push_status: the operator is the extension's, so it ships too
 $plan = coord("EXPLAIN (VERBOSE, COSTS OFF) SELECT app_id, campaign_id, delivery_summary(status) FROM all_actions WHERE status <> 'scheduled' GROUP BY app_id, campaign_id");
 is(aggregates_pushed($plan), 2, 'per campaign, with a push_status filter, is computed whole on the shards');
-like($plan, qr/WHERE \(\(status OPERATOR\(push_actions.<>\) 'scheduled'\)\)/, 'the push_status filter ships with it');
+like($plan, qr/WHERE \(\(status <> 'scheduled'\)\)/, 'the push_status filter ships with it');
 
 # per message: rollup_status grouped by app, push and person, pushed down and equal to the shards' own
 my $per_message = 'SELECT app_id, push_id, profile_id, rollup_status(status) FROM all_actions GROUP BY 1, 2, 3';

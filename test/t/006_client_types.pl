@@ -25,7 +25,7 @@ my @views = map { "push_actions.$_" }
 local $ENV{PGHOST} = $node->host;
 local $ENV{PGPORT} = $node->port;
 local $ENV{PGDATABASE} = 'postgres';
-my ($out, $err) = run_command([ 'python3', 'test/tools/column_types.py', @views ]);
+my ($out, $err) = run_command([ '/usr/bin/python3', 'test/tools/column_types.py', @views ]);
 is($err, '', 'psycopg2 reads every view');
 
 my (%columns, $bound);

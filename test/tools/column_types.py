@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The column types a client sees: for each view named on the command line,
 one line "view|column|type oid|type name" from psycopg2's cursor.description,
 the metadata a BI tool reads through its driver.  Connects with the libpq
