@@ -34,6 +34,13 @@ SELECT record_event(:a3, 'delivered');
 SELECT action_id, device_id, platform, status, attempts, error_message
 FROM actions WHERE push_id = :'push_id' ORDER BY action_id;
 
+\echo '== a device-reported open, verified by the delivery token its push carried, and a forged one, refused'
+SELECT delivery_id, delivery_token FROM push_deliveries(:'push_id', 'YOUR_APPTOKEN') WHERE device_id = 17186392 \gset
+SELECT :'delivery_id' AS "CIO-Delivery-ID", :'delivery_token' AS "CIO-Delivery-Token";
+SELECT track_event(:'delivery_id', :'delivery_token', 'opened') AS "ios device: opened";
+SELECT track_event(delivery_id, repeat('0', 32), 'opened') AS "forged report for the android device"
+FROM push_deliveries(:'push_id', 'YOUR_APPTOKEN') WHERE device_id = 7039393;
+
 \echo '== campaign_overview for campaign 245624 (messages, not devices; error rate over messages)'
 SELECT app_id, campaign_id, messages, sent, delivered, opened, converted, failed, bounced,
        pending, round(error_rate::numeric, 2) AS error_rate

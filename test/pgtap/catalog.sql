@@ -2,7 +2,7 @@
 -- as declared on purpose; aggregates combine; SQL functions pin search_path.
 BEGIN;
 SET search_path = public;  -- so regprocedure prints schema-qualified names
-SELECT plan(20);
+SELECT plan(21);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.oid::regprocedure::text AS signature, p.prokind, p.provolatile, p.proparallel,
@@ -85,7 +85,14 @@ INSERT INTO declared VALUES
 ('push_actions_internal.delivery_report_platforms()', 'f', 'i', 's', false),
 ('push_actions_internal.is_pending_device(push_actions.push_status,text,text)', 'f', 'i', 's', false),
 ('push_actions_internal.message_device(text,bigint)', 'f', 'i', 's', false),
-('push_actions_internal.message_action(text,bigint)', 'f', 'i', 's', false);
+('push_actions_internal.message_action(text,bigint)', 'f', 'i', 's', false),
+('push_actions.push_deliveries(text,text)', 'f', 'v', 'u', false),
+('push_actions.track_event(text,text,push_actions.push_status,timestamp with time zone)', 'f', 'v', 'u', false),
+('push_actions.rotate_app_key(bigint,interval)', 'f', 'v', 'u', false),
+('push_actions_internal.random_key()', 'f', 'v', 's', true),
+('push_actions_internal.delivery_token(bytea,text)', 'f', 'i', 's', true),
+('push_actions_internal.delivery_token_matches(bytea,text,text)', 'f', 'i', 's', true),
+('push_actions_internal.delivery_id(bigint,bigint)', 'f', 'i', 's', true);
 
 SELECT set_eq($$SELECT signature, prokind, provolatile, proparallel, proisstrict FROM ext_functions$$,
               $$SELECT * FROM declared$$,
@@ -99,11 +106,14 @@ SELECT is((SELECT count(*)::int FROM ext_functions WHERE prokind = 'a' AND propa
           'every aggregate is PARALLEL SAFE');
 SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions
            WHERE lanname = 'c' AND (provolatile <> 'i' OR proparallel <> 's')),
-          ARRAY['push_actions.explain_push_devices(jsonb,boolean)', 'push_actions.list_push_devices(jsonb)'],
-          'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables');
+          ARRAY['push_actions.explain_push_devices(jsonb,boolean)', 'push_actions.list_push_devices(jsonb)',
+                'push_actions_internal.random_key()'],
+          'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables and the key generator');
 SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions WHERE prosecdef),
-          ARRAY['push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()'],
-          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would');
+          ARRAY['push_actions.push_deliveries(text,text)', 'push_actions.rotate_app_key(bigint,interval)',
+                'push_actions.track_event(text,text,push_actions.push_status,timestamp with time zone)',
+                'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()'],
+          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, and the three that use the app keys no API role may read');
 -- the vocabulary functions are inlined, which a SET option would prevent:
 -- they pin nothing and name every object with its schema instead
 CREATE TEMP TABLE inlined (signature text);
@@ -112,7 +122,8 @@ INSERT INTO inlined VALUES
 ('push_actions_internal.delivery_report_platforms()'),
 ('push_actions_internal.is_pending_device(push_actions.push_status,text,text)'),
 ('push_actions_internal.message_device(text,bigint)'),
-('push_actions_internal.message_action(text,bigint)');
+('push_actions_internal.message_action(text,bigint)'),
+('push_actions_internal.delivery_id(bigint,bigint)');
 SELECT is((SELECT array_agg(signature) FROM ext_functions
            WHERE (lanname IN ('sql', 'plpgsql') OR provolatile <> 'i')
              AND signature NOT IN (SELECT signature FROM inlined)
@@ -193,10 +204,11 @@ SELECT is((SELECT array_agg(c.conname::text || ': ' || g.tgenabled::text ORDER B
 -- the API is push_actions; what only the extension calls is in push_actions_internal
 SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
            WHERE p.pronamespace = 'push_actions_internal'::regnamespace),
-          ARRAY['check_action_parents', 'delete_child_actions', 'delivery_report_platforms', 'find_push',
+          ARRAY['check_action_parents', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
+                'delivery_token', 'delivery_token_matches', 'find_push',
                 'fold_and_delete', 'forbid_key_change', 'is_dead_token_error', 'is_pending_device', 'lock_action',
-                'message_action', 'message_device', 'new_push_id', 'platforms', 'push_error', 'refuse_transition',
-                'statuses'],
+                'message_action', 'message_device', 'new_push_id', 'platforms', 'push_error', 'random_key',
+                'refuse_transition', 'statuses'],
           'the internal helpers live in push_actions_internal');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text) FROM ext_functions p
            WHERE NOT has_function_privilege('public', p.oid, 'EXECUTE')),
@@ -206,6 +218,11 @@ SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedu
 SELECT is((SELECT count(*)::int FROM ext_functions f JOIN pg_proc p ON p.oid = f.oid
            WHERE p.pronamespace = 'push_actions'::regnamespace AND p.prorettype = 'trigger'::regtype), 0,
           'no trigger function in the API schema');
+
+-- the app keys: no role but the owner may read them
+SELECT is((SELECT count(*)::int FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+           WHERE c.oid = 'push_actions_internal.app_keys'::regclass AND a.grantee <> c.relowner), 0,
+          'only the owner has rights on the app keys');
 
 SELECT * FROM finish();
 ROLLBACK;

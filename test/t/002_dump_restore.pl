@@ -27,7 +27,11 @@ SELECT fold_actions('2026-03-03', 1);
 SELECT create_push(1, '{"message":"today"}', '[{"device_id": 9001, "platform": "android", "token": "t9001"},
                                                {"device_id": 9002, "platform": "ios", "token": "t9002"}]', 42);
 });
-my $orig = table_digests($node, 'pa_dump');
+# a delivery token handed out before the dump (its app key is made then)
+my ($delivery_id, $delivery_token) = split /\|/, $node->safe_psql('pa_dump', q{
+	SELECT delivery_id, delivery_token FROM push_actions.push_deliveries('b0000000000000000000000b', 'YOUR_APPTOKEN')
+	WHERE device_id = 102});
+my $orig = table_digests($node, 'pa_dump', 'push_actions_internal.app_keys');
 like($orig, qr/^push_actions.daily_rollups\|[1-9]/m, 'the dumped database has folded roll-ups');
 
 my $dir = PostgreSQL::Test::Utils::tempdir;
@@ -38,8 +42,8 @@ $node->command_ok([ 'pg_dump', '-Fc', '-d', 'pa_dump', '-f', "$dir/dump.custom" 
 $node->command_ok([ 'pg_restore', '--exit-on-error', '-d', 'pa_restore_custom', "$dir/dump.custom" ],
 	'the custom dump restores with pg_restore --exit-on-error');
 
-is(table_digests($node, 'pa_restore_plain'), $orig, 'every table comes back row for row from the plain dump');
-is(table_digests($node, 'pa_restore_custom'), $orig, 'every table comes back row for row from the custom dump');
+is(table_digests($node, 'pa_restore_plain', 'push_actions_internal.app_keys'), $orig, 'every table comes back row for row from the plain dump');
+is(table_digests($node, 'pa_restore_custom', 'push_actions_internal.app_keys'), $orig, 'every table comes back row for row from the custom dump');
 
 # the sequences went along: new apps and actions get new ids, not restored ones
 my $max = $node->safe_psql('pa_restore_plain', 'SELECT max(action_id) FROM push_actions.actions');
@@ -55,6 +59,10 @@ my $answer = $node->safe_psql('pa_dump', $seed);
 like($answer, qr/"code": 200.*action_id.*action_id/, 'the seed request answers with actions before the dump');
 is($node->safe_psql('pa_restore_plain', $seed), $answer, 'the seed request answers the same after the plain restore');
 is($node->safe_psql('pa_restore_custom', $seed), $answer, 'the seed request answers the same after the custom restore');
+
+# the app keys came back: a token handed out before the dump still verifies
+like($node->safe_psql('pa_restore_custom', qq{SELECT push_actions.track_event('$delivery_id', '$delivery_token', 'opened')}),
+	qr/"success": true/, 'a delivery token handed out before the dump verifies after the restore');
 
 # references are still checked after the restore, by the statement-level check
 my ($ret, $out, $err) = $node->psql('pa_restore_custom', q{

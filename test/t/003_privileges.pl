@@ -62,6 +62,19 @@ t
 is(owner('SELECT count(*) FROM push_actions.actions WHERE campaign_id = 555'), '0',
 	'delete_push as the backend removed the push\'s actions too');
 
+# the backend hands out delivery tokens and relays device reports, but can
+# neither read the app keys nor rotate them
+($ret, $out, $err) = as('pa_backend', q{
+SELECT d.delivery_id, d.delivery_token FROM push_actions.push_deliveries('a0000000000000000000000a', 'YOUR_APPTOKEN') d
+WHERE d.device_id = 101 \gset
+SELECT push_actions.track_event(:'delivery_id', :'delivery_token', 'opened') ->> 'success';
+});
+is("$ret|$out|$err", '0|true|', 'the backend role gets delivery tokens and records a verified device report');
+($ret, $out, $err) = as('pa_backend', 'SELECT count(*) FROM push_actions_internal.app_keys');
+like($err, qr/permission denied for table app_keys/, 'the backend role cannot read the app keys');
+($ret, $out, $err) = as('pa_backend', 'SELECT push_actions.rotate_app_key(1)');
+like($err, qr/permission denied for function rotate_app_key/, 'nor rotate them');
+
 # the loader: COPY into actions with INSERT alone
 my $copy = 'COPY push_actions.actions (app_id, push_id, device_id, platform, status) FROM STDIN (FORMAT csv);';
 ($ret, $out, $err) = as('pa_loader', "$copy\n1,a0000000000000000000000a,8001,android,attempted\n1,,8002,web,sent\n\\.\n");
