@@ -19,4 +19,12 @@
 #define PA_NORETURN pg_attribute_noreturn()
 #endif
 
+/*
+ * The varlena macros (VARDATA, VARSIZE_ANY_EXHDR, ...) left postgres.h for
+ * varatt.h in PostgreSQL 16.
+ */
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"
+#endif
+
 #endif							/* PUSH_ACTIONS_COMPAT_H */

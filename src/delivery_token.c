@@ -13,6 +13,8 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 
+#include "compat.h"
+
 #define APP_KEY_BYTES		32	/* a 256-bit HMAC key */
 #define TOKEN_BYTES			16	/* 128 bits of the HMAC, 32 hex digits */
 #define TOKEN_HEX_DIGITS	(2 * TOKEN_BYTES)
