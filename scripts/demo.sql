@@ -40,6 +40,7 @@ SELECT :'delivery_id' AS "CIO-Delivery-ID", :'delivery_token' AS "CIO-Delivery-T
 SELECT track_event(:'delivery_id', :'delivery_token', 'opened') AS "ios device: opened";
 SELECT track_event(delivery_id, repeat('0', 32), 'opened') AS "forged report for the android device"
 FROM push_deliveries(:'push_id', 'YOUR_APPTOKEN') WHERE device_id = 7039393;
+SELECT status, devices FROM message_status WHERE push_id = :'push_id' ORDER BY profile_id;
 
 \echo '== campaign_overview for campaign 245624 (messages, not devices; error rate over messages)'
 SELECT app_id, campaign_id, messages, sent, delivered, opened, converted, failed, bounced,
@@ -55,7 +56,7 @@ ORDER BY first_attempt_at DESC;
 SELECT profile_id, device_id, devices, status, summary
 FROM message_status WHERE push_id = 'a0000000000000000000000a' ORDER BY profile_id, device_id;
 
-\echo '== list_push_devices: the Xtremepush documentation's request, exactly as a backend sends it'
+\echo '== list_push_devices: the request of the Xtremepush documentation, exactly as a backend sends it'
 \set seed_request '{"apptoken": "YOUR_APPTOKEN", "condition": [["campaign_id", "=", 245624], ["error", "=", 1]], "limit": 50, "offset": 0, "select": ["campaign_id", "action_id", "create_time", "device_id", "error_message"]}'
 \echo :seed_request
 SELECT jsonb_pretty(list_push_devices(:'seed_request')) AS answer;
@@ -66,7 +67,7 @@ SELECT list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id
 UNION ALL
 SELECT list_push_devices('{"apptoken":"WRONG","condition":[]}');
 
-\echo '== push_info: the sample push of Pushy's documentation, as of 2016-05-24, before it expired'
+\echo '== push_info: the sample push of the Pushy documentation, as of 2016-05-24, before it expired'
 SELECT jsonb_pretty(push_info('5ea9b214b47cad768a35f13a', 'SECRET_API_KEY', '2016-05-24 00:00+00')) AS answer;
 \echo '== a new push to two Android devices, an Electron, an iOS and a web device of the Pushy app'
 SELECT create_push(3, '{"message":"Hello again!"}', '[
