@@ -74,7 +74,7 @@ grep -vE '^ok ' "$out" | grep -vE '^\s*#\s*$' || true
 tally $status
 echo "pgTAP: $tallied"
 
-echo "== shell tests (benchmark report, Debian package, release files, expected alternatives)"
+echo "== shell tests (benchmark report, Debian package, demo script, release files, expected alternatives, own server)"
 for t in test/shell/*.sh; do
 	bash "$t" >"$out" 2>&1
 	status=$?
