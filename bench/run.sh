@@ -21,7 +21,7 @@ PLANS=$RESULTS/plans.txt
 # anew in every parallel worker and adds 50-200 ms of noise per query here.
 # Huge pages spare each new process (every parallel worker) the page faults of
 # mapping 6 GB of shared buffers (the 10-million-action data set with its
-# indexes, about 4 GB, stays cached); the kernel setting is restored at the end.
+# indexes, about 4 GB, stays cached).
 EXTRA_SERVER_OPTS="-c shared_buffers=6GB -c work_mem=256MB -c maintenance_work_mem=1GB -c max_wal_size=16GB \
  -c checkpoint_timeout=1h -c synchronous_commit=off -c autovacuum=off -c max_parallel_workers=4 -c jit=off"
 ensure_deps
@@ -30,15 +30,17 @@ old_hugepages=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
 # 3200 free huge pages of 2 MB for 6 GB of shared buffers, beside any in use
 free_hugepages() { awk '/^HugePages_Free/ { f = $2 } /^HugePages_Rsvd/ { r = $2 } END { print f - r }' /proc/meminfo; }
 in_use=$(( $(awk '/^HugePages_Total/ { print $2 }' /proc/meminfo) - $(free_hugepages) ))
-if as_root sysctl -q -w vm.nr_hugepages=$((in_use + 3200)) 2>/dev/null \
-	&& [ "$(free_hugepages)" -ge 3150 ]; then
+# Huge pages already free are used; reserving them (a kernel setting, put
+# back at the end) is opt-in: make bench HUGEPAGES=1.
+if [ "$(free_hugepages)" -ge 3150 ] || { [ "${HUGEPAGES:-0}" = 1 ] \
+	&& as_root sysctl -q -w vm.nr_hugepages=$((in_use + 3200)) 2>/dev/null && [ "$(free_hugepages)" -ge 3150 ]; }; then
 	EXTRA_SERVER_OPTS="$EXTRA_SERVER_OPTS -c huge_pages=on"
 	HUGE_PAGES=on
 else
 	EXTRA_SERVER_OPTS="${EXTRA_SERVER_OPTS/shared_buffers=6GB/shared_buffers=128MB}"
-	HUGE_PAGES="off (kernel refused; shared_buffers=128MB)"
+	HUGE_PAGES="off (HUGEPAGES=1 not given, or the kernel refused; shared_buffers=128MB)"
 fi
-restore() { cluster_stop; as_root sysctl -q -w vm.nr_hugepages="$old_hugepages" 2>/dev/null || true; }
+restore() { cluster_stop; [ "${HUGEPAGES:-0}" != 1 ] || as_root sysctl -q -w vm.nr_hugepages="$old_hugepages" 2>/dev/null || true; }
 cluster_start || { restore; exit 1; }
 trap restore EXIT
 export PGDATABASE=bench PGOPTIONS="-c search_path=public,push_actions"
@@ -175,15 +177,19 @@ aggregates() {
 	# count over the table, with index scans off, for reference
 	time_group "1$P. count(*) over all actions (scan floor)" 0 "" "SELECT count(*) FROM actions" \
 		"1$P. count(*) over all actions, sequential scan" 0 "SET LOCAL enable_indexonlyscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off;" "SELECT count(*) FROM actions" \
+		"1$P. count(attempts) over all actions (column floor)" 0 "" "SELECT count(attempts) FROM actions" \
 		"1$P. delivery_summary(status, attempts) over all actions" 0 "" "$all" \
 		"1$P. plain SQL: 9 count FILTER + sum over all actions" 0 "" "SELECT $PLAIN_COUNTS sum(attempts) FROM actions" \
 		"3$P. delivery_summary over all actions, 2 workers" 2 "" "$all" \
-		"3$P. count(*) over all actions, 2 workers" 2 "" "SELECT count(*) FROM actions"
+		"3$P. count(*) over all actions, 2 workers" 2 "" "SELECT count(*) FROM actions" \
+		"3$P. count(attempts) over all actions, 2 workers" 2 "" "SELECT count(attempts) FROM actions"
 	section "1. summary per campaign, 3. with 2 workers$P"
 	time_group "1$P. count(*) per campaign (scan floor)" 0 "" "SELECT app_id, campaign_id, count(*) FROM actions GROUP BY 1, 2" \
+		"1$P. count(attempts) per campaign (column floor)" 0 "" "SELECT app_id, campaign_id, count(attempts) FROM actions GROUP BY 1, 2" \
 		"1$P. delivery_summary(status, attempts) per campaign" 0 "" "$campaign" \
 		"1$P. plain SQL: 9 count FILTER + sum per campaign" 0 "" "SELECT app_id, campaign_id, $PLAIN_COUNTS sum(attempts) FROM actions GROUP BY 1, 2" \
-		"3$P. delivery_summary per campaign, 2 workers" 2 "" "$campaign"
+		"3$P. delivery_summary per campaign, 2 workers" 2 "" "$campaign" \
+		"3$P. count(attempts) per campaign, 2 workers" 2 "" "SELECT app_id, campaign_id, count(attempts) FROM actions GROUP BY 1, 2"
 
 	section "2. per-message roll-up (GROUP BY push_id, profile_id), 3. with 2 workers$P"
 	# the same grouping with the cheapest aggregate: what grouping every (push_id, profile_id) costs
@@ -191,7 +197,8 @@ aggregates() {
 		"2$P. rollup_status per message" 0 "" "$message" \
 		"2$P. plain SQL: CASE over bool_or per message" 0 "" "SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r" \
 		"2$P. plain SQL: CASE over bit_or per message" 0 "" "SELECT r, count(*) FROM ($PLAIN_BITS_MESSAGES) s GROUP BY r" \
-		"3$P. rollup_status per message, 2 workers" 2 "" "$message"
+		"3$P. rollup_status per message, 2 workers" 2 "" "$message" \
+		"3$P. count(*) per message (same grouping), 2 workers" 2 "" "SELECT c, count(*) FROM (SELECT push_id, profile_id, count(*) AS c FROM actions GROUP BY 1, 2) s GROUP BY c"
 	# the three must agree, or the comparison means nothing
 	same=$({ echo "${SETTINGS:-}"; echo "SELECT ours = bool_or_form AND bool_or_form = bit_or_form FROM (SELECT
 	                 (SELECT array_agg(r::text || count ORDER BY r::text) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r) a) AS ours,
@@ -410,4 +417,11 @@ echo "   update: $update_ms ms; one sequential scan: $scan_ms ms"
 restore
 trap - EXIT
 section "done"
-HUGE_PAGES="$HUGE_PAGES" bash bench/report.sh "$TSV" "$SCALE"
+# the full table, committed: bench/RESULTS.md (the README has a short one)
+{
+	echo "# push_actions: the latest make bench"
+	echo
+	echo "\`make bench SCALE=$SCALE${HUGEPAGES:+ HUGEPAGES=$HUGEPAGES}\`, $(date -u +%Y-%m-%d), $((SECONDS / 60)) min $((SECONDS % 60)) s; each row's"
+	echo "method and meaning: [doc/performance.md](../doc/performance.md). Machine and settings:"
+	HUGE_PAGES="$HUGE_PAGES" bash bench/report.sh "$TSV" "$SCALE"
+} | tee bench/RESULTS.md
