@@ -97,6 +97,8 @@ row "7. peak RSS of the backend, rollup_status per message (outside shared buffe
 row "7. size of a delivery_summary value" "$(v "7. size of delivery_summary") bytes" "" ""
 o=$(v "8. ALTER EXTENSION UPDATE 1.0 -> 1.1"); row "8. ALTER EXTENSION UPDATE 1.0 -> 1.1 over $(v "8. update actions") actions (rebuilds 3 partial indexes, re-validates a CHECK) vs one sequential scan of them ($(v "8. sequential scan of the same actions") ms)" "$o ms ($(ratio "$o" "$(v "8. sequential scan of the same actions")")x)" "" ""
 
+c=$(v "9. COPY of new pushes' actions, coll_c"); e=$(v "9. COPY of new pushes' actions, coll_en")
+row "9. COPY of new pushes' actions under en_US.UTF-8 ($e rows/s) against the same COPY under C ($c rows/s), databases otherwise equal" "$(ratio "$e" "$c")x" "" ""
 echo
 echo "push_actions benchmark: SCALE=$scale, $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GB, PostgreSQL $(pg_config --version | awk '{print $2}'), huge pages ${HUGE_PAGES:-?}, JIT off;"
 echo "timings: median of ${RUNS:-5} runs after a warm-up, the queries of a comparison taking turns; latencies: pgbench, prepared statements, at least ${CALLS:-1000} calls of each side, picked at random in one run"

@@ -25,6 +25,11 @@ PLANS=$RESULTS/plans.txt
 EXTRA_SERVER_OPTS="-c shared_buffers=6GB -c work_mem=256MB -c maintenance_work_mem=1GB -c max_wal_size=16GB \
  -c checkpoint_timeout=1h -c synchronous_commit=off -c autovacuum=off -c max_parallel_workers=4 -c jit=off"
 ensure_deps
+# section 9's real-language collation, generated before the server starts
+# (a server sees only the locales that existed when it started)
+ensure_packages locales
+locale -a | grep -qx 'en_US.utf8' \
+	|| as_root sh -c "echo 'en_US.UTF-8 UTF-8' >> /etc/locale.gen && locale-gen >/dev/null 2>&1"
 build_install
 old_hugepages=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
 # 3200 free huge pages of 2 MB for 6 GB of shared buffers, beside any in use
@@ -413,6 +418,45 @@ record "8. update actions" "$(q -d upgrade_bench -At -c "SELECT count(*) FROM pu
 record "8. ALTER EXTENSION UPDATE 1.0 -> 1.1" "$update_ms" ms
 record "8. sequential scan of the same actions" "$scan_ms" ms
 echo "   update: $update_ms ms; one sequential scan: $scan_ms ms"
+
+# Ids such as push_id, profile_id and device_token are compared through the
+# database's collation in every index insert.  The same COPY into two
+# databases that differ only in their collation, C and a real language's, as
+# production databases have (Debian's locales package provides it).
+COLL_SCALE=$(( SCALE < 1000000 ? SCALE : 1000000 ))
+section "9. COPY under the C and the en_US.UTF-8 collation, databases of $COLL_SCALE actions"
+for db in coll_c coll_en; do
+	case $db in coll_c) locale=C.UTF-8 ;; *) locale=en_US.UTF-8 ;; esac
+	q -d postgres -c "CREATE DATABASE $db TEMPLATE template0 LC_COLLATE '$locale' LC_CTYPE '$locale'"
+	q -d $db -c "CREATE EXTENSION push_actions"
+	# the same data in both: the generator's random() from one seed
+	q -d $db -c "SELECT setseed(0.42)" -v scale="$COLL_SCALE" -f bench/dataset.sql >/dev/null
+	# the usual load: actions of new pushes, as in section 6
+	q -d $db -c "CREATE TABLE new_pushes AS SELECT push_id FROM push_actions.pushes ORDER BY push_id DESC LIMIT $((COLL_SCALE / 5))" \
+	  -c "INSERT INTO push_actions.pushes (push_id, app_id, campaign_id, payload, created_at, expires_at)
+	      SELECT 'f' || substr(p.push_id, 2), p.app_id, p.campaign_id, p.payload, now(), now() + interval '30 days'
+	      FROM push_actions.pushes p JOIN new_pushes USING (push_id)" -c "VACUUM ANALYZE" >/dev/null
+done
+q -d coll_c -c "COPY (SELECT a.app_id, 'f' || substr(a.push_id, 2), a.campaign_id, a.device_id + 5000000, a.profile_id, a.device_token, a.platform,
+                             a.channel, a.status, a.attempts, a.error_message, now(), now()
+                      FROM push_actions.actions a JOIN new_pushes USING (push_id) ORDER BY a.push_id, a.action_id)
+                TO '$WORK/copy_coll.csv' (FORMAT csv)" >/dev/null
+chmod 644 "$WORK/copy_coll.csv"
+coll_rows=$(wc -l <"$WORK/copy_coll.csv")
+: >"$WORK/coll_times"
+for run in 1 2 3; do
+	for db in coll_c coll_en; do
+		t=$({ echo 'BEGIN;'; echo '\timing on'; echo "COPY push_actions.actions ($COPY_COLUMNS) FROM '$WORK/copy_coll.csv' (FORMAT csv);"
+		      echo '\timing off'; echo 'ROLLBACK;'; } | q -d $db 2>&1 | awk '/^Time:/ { print $2 }')
+		echo "$db $t" >>"$WORK/coll_times"
+		q -d $db -c "VACUUM push_actions.actions" >/dev/null
+	done
+done
+for db in coll_c coll_en; do
+	set -- $(awk -v d="$db" -v n="$coll_rows" '$1 == d { printf "%.0f\n", n / ($2 / 1000) }' "$WORK/coll_times" | median_min_max)
+	record "9. COPY of new pushes' actions, $db" "$1" rows/s "$2" "$3"
+	echo "   $db: median $1 rows/s (min $2, max $3) over $coll_rows rows"
+done
 
 restore
 trap - EXIT
