@@ -316,23 +316,23 @@ section "6. writes"
 record "6. indexes on actions" "$(q -At -c "SELECT count(*) FROM pg_index WHERE indrelid = 'actions'::regclass")" indexes
 COPY_COLUMNS="app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts, error_message, create_time, updated_at"
 copy_rows=$(( SCALE < 1000000 ? SCALE : 1000000 ))
-# copy_rates KEY TABLE FILE [KEY TABLE FILE ...]: rows/s of COPY FROM FILE,
-# median of 3 runs, the loads taking turns like the queries of time_group; each
-# load is rolled back and vacuumed away (faster than deleting a million rows,
-# and it leaves the table as it was just the same)
+# copy_rates KEY DB TABLE FILE [KEY DB TABLE FILE ...]: rows/s of COPY FROM
+# FILE, median of 3 runs, the loads taking turns like the queries of
+# time_group; each load is rolled back and vacuumed away (faster than deleting
+# a million rows, and it leaves the table as it was just the same)
 copy_rates() {
-	local -a keys=() tables=() files=() rows=()
+	local -a keys=() dbs=() tables=() files=() rows=()
 	local n=0 i run t stats
 	while [ $# -gt 0 ]; do
-		keys[n]=$1; tables[n]=$2; files[n]=$3; rows[n]=$(wc -l <"$3"); shift 3; n=$((n + 1))
+		keys[n]=$1; dbs[n]=$2; tables[n]=$3; files[n]=$4; rows[n]=$(wc -l <"$4"); shift 4; n=$((n + 1))
 	done
 	: >"$WORK/copy_times"
 	for run in 1 2 3; do
 		for ((i = 0; i < n; i++)); do
 			t=$({ echo 'BEGIN;'; echo '\timing on'; echo "COPY ${tables[i]} ($COPY_COLUMNS) FROM '${files[i]}' (FORMAT csv);"
-			      echo '\timing off'; echo 'ROLLBACK;'; } | q 2>&1 | awk '/^Time:/ { print $2 }')
+			      echo '\timing off'; echo 'ROLLBACK;'; } | q -d "${dbs[i]}" 2>&1 | awk '/^Time:/ { print $2 }')
 			echo "$i $t" >>"$WORK/copy_times"
-			q -c "VACUUM ${tables[i]}" >/dev/null
+			q -d "${dbs[i]}" -c "VACUUM ${tables[i]}" >/dev/null
 		done
 	done
 	for ((i = 0; i < n; i++)); do
@@ -343,6 +343,21 @@ copy_rates() {
 	done
 }
 
+# new_pushes_file DB ROWS FILE: new pushes in DB, copies of its newest fifth
+# as many under ids starting with f, and in FILE up to ROWS actions for them,
+# in push order: the usual load (a push is created, its actions recorded)
+new_pushes_file() {
+	q -d "$1" -c "CREATE TEMP TABLE new_pushes AS SELECT push_id FROM push_actions.pushes ORDER BY push_id DESC LIMIT $(($2 / 5))" \
+	  -c "INSERT INTO push_actions.pushes (push_id, app_id, campaign_id, payload, created_at, expires_at)
+	      SELECT 'f' || substr(p.push_id, 2), p.app_id, p.campaign_id, p.payload, now(), now() + interval '30 days'
+	      FROM push_actions.pushes p JOIN new_pushes USING (push_id)" \
+	  -c "COPY (SELECT a.app_id, 'f' || substr(a.push_id, 2), a.campaign_id, a.device_id + 5000000, a.profile_id, a.device_token,
+	                   a.platform, a.channel, a.status, a.attempts, a.error_message, now(), now()
+	            FROM push_actions.actions a JOIN new_pushes USING (push_id) ORDER BY a.push_id, a.action_id LIMIT $2)
+	      TO '$3' (FORMAT csv)" >/dev/null
+	chmod 644 "$3"
+}
+
 # The same million actions four ways.  Actions of existing pushes land all
 # over every index (the worst case); actions of new pushes (the usual load:
 # a push is created, its actions recorded) go to the right-hand end of the
@@ -350,20 +365,16 @@ copy_rates() {
 # with no index, CHECK or trigger.
 q -c "COPY (SELECT app_id, push_id, campaign_id, device_id + 5000000, profile_id, device_token, platform, channel, status, attempts, error_message, create_time, updated_at
            FROM actions WHERE push_id IS NOT NULL LIMIT $copy_rows) TO '$WORK/copy.csv' (FORMAT csv)"
-q -c "CREATE TEMP TABLE new_pushes AS SELECT push_id FROM pushes ORDER BY push_id DESC LIMIT (SELECT $copy_rows / 5)" \
-  -c "INSERT INTO pushes (push_id, app_id, campaign_id, payload, created_at, expires_at)
-      SELECT 'f' || substr(p.push_id, 2), p.app_id, p.campaign_id, p.payload, now(), now() + interval '30 days' FROM pushes p JOIN new_pushes USING (push_id)" \
-  -c "COPY (SELECT a.app_id, 'f' || substr(a.push_id, 2), a.campaign_id, a.device_id + 5000000, a.profile_id, a.device_token, a.platform, a.channel, a.status, a.attempts, a.error_message, now(), now()
-           FROM actions a JOIN new_pushes USING (push_id) ORDER BY a.push_id, a.action_id LIMIT $copy_rows) TO '$WORK/copy_new.csv' (FORMAT csv)" >/dev/null
+new_pushes_file bench "$copy_rows" "$WORK/copy_new.csv"
 # Between the floor and actions, a reference: the same columns with only the
 # primary key, whose new keys all go to its right-hand end; what such a B-tree
 # costs a row here.
 q -c "CREATE TABLE bare_actions (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY)" \
   -c "CREATE TABLE pk_actions (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY, PRIMARY KEY (action_id, app_id))" >/dev/null
-copy_rates "6. COPY floor" bare_actions "$WORK/copy.csv" \
-	"6. COPY, primary key only" pk_actions "$WORK/copy.csv" \
-	"6. COPY into actions (indexes and foreign keys on)" actions "$WORK/copy.csv" \
-	"6. COPY into actions, actions of new pushes" actions "$WORK/copy_new.csv"
+copy_rates "6. COPY floor" bench bare_actions "$WORK/copy.csv" \
+	"6. COPY, primary key only" bench pk_actions "$WORK/copy.csv" \
+	"6. COPY into actions (indexes and foreign keys on)" bench actions "$WORK/copy.csv" \
+	"6. COPY into actions, actions of new pushes" bench actions "$WORK/copy_new.csv"
 q -c "DROP TABLE bare_actions, pk_actions" -c "DELETE FROM pushes WHERE push_id LIKE 'f%'" >/dev/null
 # two COPY streams at once, as a loader would use both cores
 head -n $((copy_rows / 2)) "$WORK/copy.csv" >"$WORK/copy_a.csv"
@@ -431,32 +442,12 @@ for db in coll_c coll_en; do
 	q -d $db -c "CREATE EXTENSION push_actions"
 	# the same data in both: the generator's random() from one seed
 	q -d $db -c "SELECT setseed(0.42)" -v scale="$COLL_SCALE" -f bench/dataset.sql >/dev/null
-	# the usual load: actions of new pushes, as in section 6
-	q -d $db -c "CREATE TABLE new_pushes AS SELECT push_id FROM push_actions.pushes ORDER BY push_id DESC LIMIT $((COLL_SCALE / 5))" \
-	  -c "INSERT INTO push_actions.pushes (push_id, app_id, campaign_id, payload, created_at, expires_at)
-	      SELECT 'f' || substr(p.push_id, 2), p.app_id, p.campaign_id, p.payload, now(), now() + interval '30 days'
-	      FROM push_actions.pushes p JOIN new_pushes USING (push_id)" -c "VACUUM ANALYZE" >/dev/null
+	# the usual load, as in section 6
+	new_pushes_file $db "$COLL_SCALE" "$WORK/copy_$db.csv"
+	q -d $db -c "VACUUM ANALYZE" >/dev/null
 done
-q -d coll_c -c "COPY (SELECT a.app_id, 'f' || substr(a.push_id, 2), a.campaign_id, a.device_id + 5000000, a.profile_id, a.device_token, a.platform,
-                             a.channel, a.status, a.attempts, a.error_message, now(), now()
-                      FROM push_actions.actions a JOIN new_pushes USING (push_id) ORDER BY a.push_id, a.action_id)
-                TO '$WORK/copy_coll.csv' (FORMAT csv)" >/dev/null
-chmod 644 "$WORK/copy_coll.csv"
-coll_rows=$(wc -l <"$WORK/copy_coll.csv")
-: >"$WORK/coll_times"
-for run in 1 2 3; do
-	for db in coll_c coll_en; do
-		t=$({ echo 'BEGIN;'; echo '\timing on'; echo "COPY push_actions.actions ($COPY_COLUMNS) FROM '$WORK/copy_coll.csv' (FORMAT csv);"
-		      echo '\timing off'; echo 'ROLLBACK;'; } | q -d $db 2>&1 | awk '/^Time:/ { print $2 }')
-		echo "$db $t" >>"$WORK/coll_times"
-		q -d $db -c "VACUUM push_actions.actions" >/dev/null
-	done
-done
-for db in coll_c coll_en; do
-	set -- $(awk -v d="$db" -v n="$coll_rows" '$1 == d { printf "%.0f\n", n / ($2 / 1000) }' "$WORK/coll_times" | median_min_max)
-	record "9. COPY of new pushes' actions, $db" "$1" rows/s "$2" "$3"
-	echo "   $db: median $1 rows/s (min $2, max $3) over $coll_rows rows"
-done
+copy_rates "9. COPY of new pushes' actions, coll_c" coll_c push_actions.actions "$WORK/copy_coll_c.csv" \
+	"9. COPY of new pushes' actions, coll_en" coll_en push_actions.actions "$WORK/copy_coll_en.csv"
 
 restore
 trap - EXIT

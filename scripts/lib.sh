@@ -113,6 +113,17 @@ server_stop() {
 	(cd / && $RUN_AS $PG_BIN/pg_ctl -D "$1/$2" -m immediate stop >/dev/null 2>&1) || true
 }
 
+# installcheck_counts FILE STATUS: "passed failed" of one make installcheck
+# run whose output is in FILE and exit status STATUS.  pg_regress prints
+# "test NAME ... ok" up to PostgreSQL 16 and "ok N - NAME" from 17; a run
+# that cannot start prints no FAILED line, so its exit status counts.
+installcheck_counts() {
+	local p f
+	p=$(grep -cE '^(ok|test) .*\.\.\. ok|^ok ' "$1"); f=$(grep -cE '\.\.\. FAILED|^not ok ' "$1")
+	[ "$2" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	echo "$p $f"
+}
+
 # psql quietly, stopping at the first error.
 q() {
 	$PG_BIN/psql -X -q -v ON_ERROR_STOP=1 "$@"

@@ -143,18 +143,19 @@ fi
 # the checkers report.  checked_suites NAME PORT: regression, isolation and
 # pgTAP against that cluster; prints "passed failed".
 checked_suites() {
-	local name=$1 port=$2 p=0 f=0 out status
+	local name=$1 port=$2 p=0 f=0 sp sf out status
 	: >"$RESULTS/$name.suites.log"
 	# regression and isolation apart, so a failure in one does not skip the other
 	for stage in ISOLATION= REGRESS=; do
 		rm -f regression.diffs output_iso/regression.diffs
 		# as make test runs them: no search_path of this script's
-		out=$(PGOPTIONS= PGPORT=$port make -s PG_CONFIG=$PG_BIN/pg_config installcheck TAP_TESTS= $stage 2>&1)
-		echo "$out" >>"$RESULTS/$name.suites.log"
+		PGOPTIONS= PGPORT=$port make -s PG_CONFIG=$PG_BIN/pg_config installcheck TAP_TESTS= $stage >"$RESULTS/$name.stage.log" 2>&1
+		read -r sp sf <<<"$(installcheck_counts "$RESULTS/$name.stage.log" $?)"
+		p=$((p + sp)); f=$((f + sf))
+		cat "$RESULTS/$name.stage.log" >>"$RESULTS/$name.suites.log"
 		for d in regression.diffs output_iso/regression.diffs; do [ -f "$d" ] && cat "$d" >>"$RESULTS/$name.suites.log"; done
-		p=$((p + $(echo "$out" | grep -cE '\.\.\. ok'))); f=$((f + $(echo "$out" | grep -cE '\.\.\. FAILED')))
-		echo "$out" | grep -q 'command failed' && f=$((f + 1))
 	done
+	rm -f "$RESULTS/$name.stage.log"
 	PGPORT=$port q -d postgres -c "CREATE DATABASE pa_tap" &&
 		PGPORT=$port q -d pa_tap -c "CREATE EXTENSION pgtap; CREATE EXTENSION dblink; CREATE EXTENSION push_actions" || f=$((f + 1))
 	out=$(PGOPTIONS= PGPORT=$port pg_prove -d pa_tap test/pgtap/*.sql 2>&1)

@@ -33,9 +33,7 @@ installcheck_stage() {
 	echo "== $name"
 	make -s PG_CONFIG=$PG_BIN/pg_config installcheck "$@" 2>&1 | tee "$out"
 	status=${PIPESTATUS[0]}
-	p=$(grep -cE '^(ok|test) .*\.\.\. ok|^ok ' "$out"); f=$(grep -cE '\.\.\. FAILED|^not ok ' "$out")
-	# a run that cannot start prints no FAILED line: its exit status counts
-	[ "$status" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	read -r p f <<<"$(installcheck_counts "$out" "$status")"
 	if [ -f "$diffs" ]; then
 		echo "== $diffs"
 		cat "$diffs"

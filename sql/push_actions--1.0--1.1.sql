@@ -72,7 +72,7 @@ CREATE CAST (varchar AS push_actions.push_status) WITH INOUT AS IMPLICIT;
 CREATE FUNCTION push_actions_internal.statuses(kind text) RETURNS push_actions.push_status[]
 	AS 'MODULE_PATHNAME', 'push_status_kind_members' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION push_actions_internal.statuses(text) IS
-	'the statuses of a group: error (failed, bounced), unfinished (scheduled, attempted), awaiting_delivery (attempted, sent)';
+	'the statuses of a group: error (failed, bounced), unfinished (scheduled, attempted), awaiting_delivery (attempted, sent), device_event (delivered, opened, converted)';
 
 -- The names the tables, indexes, views and API share, each written once.
 -- These are SQL functions without SET options, so the planner inlines them
@@ -702,9 +702,10 @@ DECLARE
 	app		bigint;
 	action	bigint;
 	cur		push_actions.push_status;
+	device_events	CONSTANT push_actions.push_status[] := push_actions_internal.statuses('device_event');
 BEGIN
-	IF event IS NULL OR event NOT IN ('delivered', 'opened', 'converted') THEN
-		RAISE EXCEPTION 'track_event records delivered, opened or converted, not %', coalesce(event::text, 'NULL')
+	IF event IS NULL OR event <> ALL (device_events) THEN
+		RAISE EXCEPTION 'track_event records %, not %', array_to_string(device_events, ', '), coalesce(event::text, 'NULL')
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	IF at IS NULL THEN
@@ -724,7 +725,7 @@ BEGIN
 	IF NOT FOUND THEN
 		RETURN '{"success": false, "code": "GONE", "error": "This message is no longer kept (purged or deleted); nothing was recorded."}'::jsonb;
 	END IF;
-	IF cur = event OR (cur IN ('delivered', 'opened', 'converted') AND cur > event) THEN
+	IF cur = event OR (cur = ANY (device_events) AND cur > event) THEN
 		RETURN jsonb_build_object('success', true, 'status', cur, 'recorded', false);
 	END IF;
 	IF NOT can_transition(cur, event) THEN

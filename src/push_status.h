@@ -71,6 +71,13 @@ push_status_is_error(PushStatus s)
 	return s == PS_FAILED || s == PS_BOUNCED;
 }
 
+/* What a device can report about a push it received (track_event). */
+static inline bool
+push_status_is_device_event(PushStatus s)
+{
+	return s == PS_DELIVERED || s == PS_OPENED || s == PS_CONVERTED;
+}
+
 /* Handed to the platform and not yet reported delivered: a pending device. */
 static inline bool
 push_status_is_awaiting_delivery(PushStatus s)

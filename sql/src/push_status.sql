@@ -122,7 +122,7 @@ COMMENT ON FUNCTION pg_catalog.can_transition(push_actions.push_status, push_act
 CREATE FUNCTION push_actions_internal.statuses(kind text) RETURNS push_actions.push_status[]
 	AS 'MODULE_PATHNAME', 'push_status_kind_members' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION push_actions_internal.statuses(text) IS
-	'the statuses of a group: error (failed, bounced), unfinished (scheduled, attempted), awaiting_delivery (attempted, sent)';
+	'the statuses of a group: error (failed, bounced), unfinished (scheduled, attempted), awaiting_delivery (attempted, sent), device_event (delivered, opened, converted)';
 
 -- A status compared with a parameter bound as a string (pgjdbc's setString
 -- binds varchar, other drivers text) converts the string, so the comparison

@@ -1,7 +1,7 @@
 -- push_status behaviour: the state machine pair by pair, helpers, operator classes
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(94);
+SELECT plan(95);
 
 -- The SPEC's state machine written out independently of the C table.
 CREATE TEMP TABLE allowed ("from" text, "to" text);
@@ -43,6 +43,8 @@ SELECT is(push_actions_internal.statuses('error')::text, '{failed,bounced}', 'th
 SELECT is(push_actions_internal.statuses('unfinished')::text, '{scheduled,attempted}', 'the unfinished statuses');
 SELECT is(push_actions_internal.statuses('awaiting_delivery')::text, '{attempted,sent}',
           'the statuses of a device that can still report delivery');
+SELECT is(push_actions_internal.statuses('device_event')::text, '{delivered,opened,converted}',
+          'the statuses a device can report');
 SELECT is(push_actions_internal.statuses(NULL), NULL, 'no group for NULL');
 SELECT throws_ok($$SELECT push_actions_internal.statuses('errors')$$, '22023',
                  'unknown status kind "errors"', 'an unknown group is refused');

@@ -63,7 +63,7 @@ SELECT is(track_event(delivery_id, NULL, 'opened'), (SELECT answer FROM rejected
 SELECT is((SELECT count(*)::int FROM actions a JOIN before b USING (action_id) WHERE (a.status, a.updated_at) IS DISTINCT FROM (b.status, b.updated_at)),
           0, 'no refused report changed anything');
 -- arguments are checked first
-SELECT throws_ok($$SELECT track_event('1-1', 'x', 'sent')$$, '22023', 'track_event records delivered, opened or converted, not sent',
+SELECT throws_ok($$SELECT track_event('1-1', 'x', 'sent')$$, '22023', 'track_event records delivered, opened, converted, not sent',
                  'a status that is no device event is a bad argument');
 
 -- the state machine still decides
