@@ -405,3 +405,56 @@ delivery_summary_error_rate(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(100.0 * ((double) s->counts[PS_FAILED] + (double) s->counts[PS_BOUNCED]) /
 					 (double) total);
 }
+
+/*
+ * a - b, field by field.  A summary counts things, so a result below zero is
+ * an error, not a value: it means b counted something a never did.  For the
+ * kept roll-ups that is their being out of step with the actions, and the
+ * error says what to do about it.
+ */
+static DeliverySummary *
+subtract(const DeliverySummary *a, const DeliverySummary *b, bool kept)
+{
+	DeliverySummary *result = palloc(sizeof(DeliverySummary));
+
+	for (int field = 0; field < SUMMARY_FIELDS; field++)
+	{
+		int64		have = *field_ptr(unconstify(DeliverySummary *, a), field);
+		int64		take = *field_ptr(unconstify(DeliverySummary *, b), field);
+
+		if (unlikely(take > have))
+		{
+			if (kept)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("the kept roll-ups of table \"actions\" are out of step"),
+						 errdetail("A message's kept \"%s\" is " INT64_FORMAT ", but its changed actions took away " INT64_FORMAT ".",
+								   field_name(field), have, take),
+						 errhint("push_actions.verify_rollups() lists the differences; push_actions.rebuild_rollups() rebuilds them.")));
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("delivery_summary subtraction would make \"%s\" negative", field_name(field)),
+					 errdetail("The left summary counts " INT64_FORMAT ", the right one " INT64_FORMAT ".",
+							   have, take)));
+		}
+		*field_ptr(result, field) = have - take;
+	}
+	return result;
+}
+
+PG_FUNCTION_INFO_V1(delivery_summary_minus);
+Datum
+delivery_summary_minus(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DELIVERY_SUMMARY_P(subtract(PG_GETARG_DELIVERY_SUMMARY_P(0),
+										  PG_GETARG_DELIVERY_SUMMARY_P(1), false));
+}
+
+/* The same, for the trigger that keeps the roll-ups (src/rollup_keep.c). */
+PG_FUNCTION_INFO_V1(kept_summary_minus);
+Datum
+kept_summary_minus(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DELIVERY_SUMMARY_P(subtract(PG_GETARG_DELIVERY_SUMMARY_P(0),
+										  PG_GETARG_DELIVERY_SUMMARY_P(1), true));
+}

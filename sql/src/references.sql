@@ -101,6 +101,8 @@ BEGIN
 		WHERE a.app_id = o.app_id AND a.push_id = o.push_id;
 	ELSE
 		DELETE FROM push_actions.actions a USING old_rows o WHERE a.app_id = o.app_id;
+		-- the app's campaigns, which its actions' deletion left at zero
+		DELETE FROM push_actions_internal.campaign_stripes s USING old_rows o WHERE s.app_id = o.app_id;
 	END IF;
 	RETURN NULL;
 END

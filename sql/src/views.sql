@@ -1,30 +1,31 @@
 -- Views for analysts and BI tools: every chartable column is a plain SQL type.
 
 -- One row per message: a push to one person (or, without a profile, to one
--- device); an action without a push is a message of its own.
+-- device); an action without a push is a message of its own.  Read from the
+-- kept roll-ups (kept_rollups.sql), not regrouped from the actions.
 CREATE VIEW push_actions.message_status AS
-SELECT app_id, push_id, campaign_id, profile_id,
-       person_device AS device_id,
-       standalone_action AS action_id,
-       total(summary) AS devices,
-       first_attempt_at,
-       status(summary)::text AS status,
-       summary
-FROM (
-	SELECT a.app_id, a.push_id, a.campaign_id, a.profile_id,
-	       push_actions_internal.message_device(a.profile_id, a.device_id) AS person_device,
-	       push_actions_internal.message_action(a.push_id, a.action_id) AS standalone_action,
-	       min(a.create_time) FILTER (WHERE a.status <> 'scheduled') AS first_attempt_at,
-	       delivery_summary(a.status, a.attempts) AS summary
-	FROM push_actions.actions a
-	GROUP BY a.app_id, a.push_id, a.campaign_id, a.profile_id,
-	         push_actions_internal.message_device(a.profile_id, a.device_id),
-	         push_actions_internal.message_action(a.push_id, a.action_id)
-) m;
+SELECT m.app_id, m.push_id, m.campaign_id, m.profile_id, m.device_id,
+       NULL::bigint AS action_id,
+       total(m.summary) AS devices,
+       m.first_attempt_at,
+       status(m.summary)::text AS status,
+       m.summary
+FROM push_actions_internal.messages m
+UNION ALL
+SELECT a.app_id, a.push_id, a.campaign_id, a.profile_id,
+       push_actions_internal.message_device(a.profile_id, a.device_id),
+       a.action_id,
+       1::bigint,
+       CASE WHEN a.status <> 'scheduled' THEN a.create_time END,
+       a.status::text,
+       push_actions.delivery_summary_add_status_attempts_int2(NULL, a.status, a.attempts)
+FROM push_actions.actions a
+WHERE a.push_id IS NULL;
 COMMENT ON VIEW push_actions.message_status IS
 	'one row per push and person: devices, first attempt, rolled-up status (text) and the device-level summary';
 
--- One row per app and campaign: messages per rolled-up status, live and folded.
+-- One row per app and campaign: messages per rolled-up status, live (kept in
+-- stripes) and folded (daily_rollups).
 CREATE VIEW push_actions.campaign_overview AS
 SELECT app_id, campaign_id,
        total(m) AS messages,
@@ -41,11 +42,9 @@ SELECT app_id, campaign_id,
 FROM (
 	SELECT app_id, campaign_id, delivery_summary(m) AS m, delivery_summary(d) AS d
 	FROM (
-		SELECT ms.app_id, ms.campaign_id,
-		       delivery_summary(status(ms.summary)) AS m,
-		       delivery_summary(ms.summary) AS d
-		FROM push_actions.message_status ms
-		GROUP BY ms.app_id, ms.campaign_id
+		SELECT k.app_id, k.campaign_id, k.messages AS m, k.devices AS d
+		FROM push_actions_internal.kept_campaigns k
+		WHERE total(k.devices) > 0
 		UNION ALL
 		SELECT r.app_id, r.campaign_id, delivery_summary(r.messages), delivery_summary(r.summary)
 		FROM push_actions.daily_rollups r

@@ -44,3 +44,15 @@ CREATE FUNCTION push_actions_internal.message_action(push_id text, action_id big
 	AS $$ SELECT CASE WHEN push_id IS NULL THEN action_id END $$;
 COMMENT ON FUNCTION push_actions_internal.message_action(text, bigint) IS
 	'the action that is a message of its own when it belongs to no push, else NULL';
+-- A message of a push, among the push's messages: its campaign and its person
+-- in one text that is never NULL and that no two messages share (the
+-- campaign's digits, then ':' and the profile, or '#' and the device).
+CREATE FUNCTION push_actions_internal.message_person(campaign_id bigint, profile_id text, device_id bigint) RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$
+SELECT COALESCE(campaign_id::pg_catalog.text, '')
+       OPERATOR(pg_catalog.||) CASE WHEN profile_id IS NULL THEN '#' OPERATOR(pg_catalog.||) device_id::pg_catalog.text
+                                    ELSE ':' OPERATOR(pg_catalog.||) profile_id END
+$$;
+COMMENT ON FUNCTION push_actions_internal.message_person(bigint, text, bigint) IS
+	'the key of a message among its push''s messages: campaign, then profile or device';

@@ -1,0 +1,268 @@
+/*
+ * rollup_keep.c
+ *	  keep_rollups(): the statement-level trigger on actions that keeps each
+ *	  message's roll-up (push_actions_internal.messages) and each campaign's
+ *	  (push_actions_internal.campaign_stripes) in step with the actions
+ *	  written, so that message_status and campaign_overview never regroup the
+ *	  live actions (sql/src/kept_rollups.sql has the tables and why).
+ *
+ * One pass per statement over its transition tables: the changed rows are
+ * grouped into a delta per message (what it gains, what it loses), applied
+ * with one upsert in key order, and the messages whose rolled-up status moved
+ * are counted into the campaign's stripe of this backend.  Only a statement
+ * that takes rows out of a message (a delete, or an update of a message's key
+ * or first times) needs a second statement, to drop messages left empty and
+ * re-read the first times of the others.
+ *
+ * The texts are composed here, at compile time, so that the three events
+ * share every line but the source of their rows.  Plans are saved (plan_cache.c);
+ * since a plan made for one changed row would be quadratic for a million,
+ * small and large statements keep separate plans.
+ */
+#include "postgres.h"
+
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "utils/tuplestore.h"
+
+#include "plan_cache.h"
+
+/* Statements up to this many rows share the plan made for small ones. */
+#define SMALL_STATEMENT_ROWS 1000
+
+/*
+ * The rows a statement changed, with what they do to their message: added
+ * rows count in, removed rows count out (an update does both).
+ */
+#define CHANGED_COLUMNS "r.app_id, r.push_id, r.campaign_id, r.profile_id, r.device_id, r.create_time, r.status, r.attempts"
+#define ADDED_ROWS		"SELECT " CHANGED_COLUMNS ", true AS added FROM new_rows r"
+#define REMOVED_ROWS	"SELECT " CHANGED_COLUMNS ", false AS added FROM old_rows r"
+
+/*
+ * The rows that take away from their message more than counts: removed, or
+ * updated in a way that changes the message they belong to, its first
+ * action's time, or whether they were attempted.  Those messages may be left
+ * empty, or with first times that only a re-read can tell.
+ */
+#define NO_ROWS_GONE	"SELECT r.* FROM new_rows r WHERE false"
+#define ALL_ROWS_GONE	"SELECT r.* FROM old_rows r"
+#define CHANGED_ROWS_GONE \
+	"SELECT o.* FROM old_rows o WHERE NOT EXISTS (" \
+	" SELECT 1 FROM new_rows n WHERE n.action_id = o.action_id AND n.app_id = o.app_id" \
+	" AND n.push_id IS NOT DISTINCT FROM o.push_id" \
+	" AND n.campaign_id IS NOT DISTINCT FROM o.campaign_id" \
+	" AND n.profile_id IS NOT DISTINCT FROM o.profile_id" \
+	" AND n.device_id = o.device_id AND n.create_time = o.create_time" \
+	" AND (n.status OPERATOR(pg_catalog.<>) 'scheduled' OR o.status OPERATOR(pg_catalog.=) 'scheduled'))"
+
+/*
+ * The kept state's rows are written in key order (messages, then stripes), so
+ * two statements that share rows wait for each other instead of deadlocking.
+ * Returns the messages inserted with something to subtract (there was no
+ * kept row for a message that had actions: the state is out of step) and the
+ * rows that call for the second statement.
+ */
+#define APPLY_SQL(changes, gone, size) \
+	"WITH changes AS (" changes "), gone AS (" gone "), message_deltas AS (" \
+	" SELECT c.app_id, c.push_id," \
+	"  push_actions_internal.message_person(c.campaign_id, c.profile_id, c.device_id) AS person," \
+	"  c.campaign_id, c.profile_id," \
+	"  push_actions_internal.message_device(c.profile_id, c.device_id) AS device_id," \
+	"  min(c.create_time) FILTER (WHERE c.added) AS created_at," \
+	"  min(c.create_time) FILTER (WHERE c.added AND c.status OPERATOR(pg_catalog.<>) 'scheduled') AS first_attempt_at," \
+	"  coalesce(pg_catalog.delivery_summary(c.status, c.attempts) FILTER (WHERE c.added), '{}') AS plus," \
+	"  pg_catalog.delivery_summary(c.status, c.attempts) FILTER (WHERE NOT c.added) AS minus" \
+	" FROM changes c WHERE c.push_id IS NOT NULL" \
+	" GROUP BY 1, 2, 3, 4, 5, 6" \
+	"), kept AS (" \
+	" INSERT INTO push_actions_internal.messages AS m" \
+	"  (app_id, push_id, person, campaign_id, profile_id, device_id, created_at, first_attempt_at, summary, removed)" \
+	" SELECT d.app_id, d.push_id, d.person, d.campaign_id, d.profile_id, d.device_id," \
+	"  d.created_at, d.first_attempt_at, d.plus, d.minus" \
+	" FROM message_deltas d" \
+	" WHERE d.minus IS NULL OR d.plus OPERATOR(pg_catalog.<>) d.minus" \
+	" ORDER BY d.push_id, d.person, d.app_id" \
+	" ON CONFLICT (push_id, person, app_id) DO UPDATE" \
+	" SET summary = push_actions_internal.kept_summary_minus(" \
+	"      m.summary OPERATOR(pg_catalog.+) excluded.summary, coalesce(excluded.removed, '{}'))," \
+	"  removed = NULL," \
+	"  previous_status = pg_catalog.status(m.summary)," \
+	"  created_at = least(m.created_at, excluded.created_at)," \
+	"  first_attempt_at = least(m.first_attempt_at, excluded.first_attempt_at)" \
+	" RETURNING m.app_id, m.campaign_id, m.previous_status, pg_catalog.status(m.summary) AS status," \
+	"  m.removed IS NOT NULL AS out_of_step, pg_catalog.total(m.summary) = 0 AS emptied" \
+	"), message_moves AS (" \
+	" SELECT k.app_id, k.campaign_id, k.status AS joined, k.previous_status AS departed" \
+	" FROM kept k WHERE k.status IS DISTINCT FROM k.previous_status" \
+	" UNION ALL" \
+	" SELECT c.app_id, c.campaign_id, CASE WHEN c.added THEN c.status END, CASE WHEN NOT c.added THEN c.status END" \
+	" FROM changes c WHERE c.push_id IS NULL" \
+	"), stripe_deltas AS (" \
+	" SELECT c.app_id, c.campaign_id," \
+	"  pg_catalog.delivery_summary(c.status, c.attempts) FILTER (WHERE c.added) AS devices_added," \
+	"  pg_catalog.delivery_summary(c.status, c.attempts) FILTER (WHERE NOT c.added) AS devices_removed," \
+	"  NULL::push_actions.delivery_summary AS messages_added, NULL::push_actions.delivery_summary AS messages_removed" \
+	" FROM changes c GROUP BY 1, 2" \
+	" UNION ALL" \
+	" SELECT v.app_id, v.campaign_id, NULL, NULL," \
+	"  pg_catalog.delivery_summary(v.joined), pg_catalog.delivery_summary(v.departed)" \
+	" FROM message_moves v GROUP BY 1, 2" \
+	"), striped AS (" \
+	" INSERT INTO push_actions_internal.campaign_stripes AS s" \
+	"  (app_id, campaign_id, stripe, devices_added, devices_removed, messages_added, messages_removed)" \
+	" SELECT t.app_id, t.campaign_id, push_actions_internal.writer_stripe()," \
+	"  coalesce(pg_catalog.delivery_summary(t.devices_added), '{}')," \
+	"  coalesce(pg_catalog.delivery_summary(t.devices_removed), '{}')," \
+	"  coalesce(pg_catalog.delivery_summary(t.messages_added), '{}')," \
+	"  coalesce(pg_catalog.delivery_summary(t.messages_removed), '{}')" \
+	" FROM stripe_deltas t GROUP BY 1, 2 ORDER BY 1, 2" \
+	" ON CONFLICT (app_id, campaign_id, stripe) DO UPDATE" \
+	" SET devices_added = s.devices_added OPERATOR(pg_catalog.+) excluded.devices_added," \
+	"  devices_removed = s.devices_removed OPERATOR(pg_catalog.+) excluded.devices_removed," \
+	"  messages_added = s.messages_added OPERATOR(pg_catalog.+) excluded.messages_added," \
+	"  messages_removed = s.messages_removed OPERATOR(pg_catalog.+) excluded.messages_removed" \
+	")" \
+	" SELECT (SELECT count(*) FROM kept WHERE out_of_step)," \
+	"  (SELECT count(*) FROM kept WHERE emptied) + (SELECT count(*) FROM gone WHERE push_id IS NOT NULL)" \
+	" /* " size " */"
+
+/*
+ * The second statement: messages some row left are dropped when empty, and
+ * the others have their first times read again from their actions.
+ */
+#define SETTLE_SQL(gone, size) \
+	"WITH gone AS (" gone "), touched AS (" \
+	" SELECT DISTINCT g.app_id, g.push_id," \
+	"  push_actions_internal.message_person(g.campaign_id, g.profile_id, g.device_id) AS person" \
+	" FROM gone g WHERE g.push_id IS NOT NULL" \
+	"), emptied AS (" \
+	" DELETE FROM push_actions_internal.messages m USING touched t" \
+	" WHERE m.push_id = t.push_id AND m.person = t.person AND m.app_id = t.app_id" \
+	"  AND pg_catalog.total(m.summary) = 0" \
+	")" \
+	" UPDATE push_actions_internal.messages m" \
+	" SET (created_at, first_attempt_at) = (" \
+	"  SELECT r.created_at, r.first_attempt_at FROM push_actions_internal.recomputed_messages r" \
+	"  WHERE r.push_id = m.push_id AND r.person = m.person COLLATE \"default\" AND r.app_id = m.app_id)" \
+	" FROM touched t" \
+	" WHERE m.push_id = t.push_id AND m.person = t.person AND m.app_id = t.app_id" \
+	"  AND pg_catalog.total(m.summary) > 0" \
+	" /* " size " */"
+
+enum KeptEvent
+{
+	KEPT_INSERT,
+	KEPT_UPDATE,
+	KEPT_DELETE
+};
+
+#define EVENT_TEXTS(changes, gone) \
+	{ \
+		{APPLY_SQL(changes, gone, "small"), APPLY_SQL(changes, gone, "large")}, \
+		{SETTLE_SQL(gone, "small"), SETTLE_SQL(gone, "large")} \
+	}
+
+/* [event][apply or settle][small or large] */
+static const char *const statements[3][2][2] = {
+	[KEPT_INSERT] = EVENT_TEXTS(ADDED_ROWS, NO_ROWS_GONE),
+	[KEPT_UPDATE] = EVENT_TEXTS(ADDED_ROWS " UNION ALL " REMOVED_ROWS, CHANGED_ROWS_GONE),
+	[KEPT_DELETE] = EVENT_TEXTS(REMOVED_ROWS, ALL_ROWS_GONE),
+};
+
+/* Runs a statement through the plan cache; returns SPI's result code. */
+static int
+run_statement(const char *sql)
+{
+	SPIPlanPtr	plan = plan_cache_get(sql, 0, NULL);
+
+	return SPI_execute_plan(plan, NULL, NULL, false, 0);
+}
+
+static int64
+result_count(int column)
+{
+	bool		isnull;
+	Datum		d;
+
+	Assert(SPI_processed == 1);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, &isnull);
+	Assert(!isnull);
+	return DatumGetInt64(d);
+}
+
+static void
+require_transition_table(Tuplestorestate *table, const char *clause)
+{
+	if (table == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("keep_rollups() needs REFERENCING %s", clause)));
+}
+
+PG_FUNCTION_INFO_V1(keep_rollups);
+Datum
+keep_rollups(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TriggerEvent event;
+	enum KeptEvent kept_event;
+	int			large;
+	uint64		rows = 0;
+	int64		out_of_step;
+	int64		unsettled;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("keep_rollups() must be called as a trigger")));
+	event = trigdata->tg_event;
+	if (!TRIGGER_FIRED_AFTER(event) || !TRIGGER_FIRED_FOR_STATEMENT(event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("keep_rollups() must be an AFTER ... FOR EACH STATEMENT trigger")));
+
+	if (TRIGGER_FIRED_BY_INSERT(event))
+		kept_event = KEPT_INSERT;
+	else if (TRIGGER_FIRED_BY_UPDATE(event))
+		kept_event = KEPT_UPDATE;
+	else if (TRIGGER_FIRED_BY_DELETE(event))
+		kept_event = KEPT_DELETE;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("keep_rollups() fires on INSERT, UPDATE or DELETE")));
+
+	if (kept_event != KEPT_DELETE)
+	{
+		require_transition_table(trigdata->tg_newtable, "NEW TABLE AS new_rows");
+		rows += tuplestore_tuple_count(trigdata->tg_newtable);
+	}
+	if (kept_event != KEPT_INSERT)
+	{
+		require_transition_table(trigdata->tg_oldtable, "OLD TABLE AS old_rows");
+		rows += tuplestore_tuple_count(trigdata->tg_oldtable);
+	}
+	if (rows == 0)
+		return PointerGetDatum(NULL);
+	large = rows > SMALL_STATEMENT_ROWS;
+
+	SPI_connect();
+	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
+		elog(ERROR, "SPI_register_trigger_data failed");
+
+	if (run_statement(statements[kept_event][0][large]) != SPI_OK_SELECT)
+		elog(ERROR, "keep_rollups: applying the deltas failed");
+	out_of_step = result_count(1);
+	unsettled = result_count(2);
+	if (out_of_step > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the kept roll-ups of table \"actions\" are out of step"),
+				 errdetail("%lld changed message(s) had no kept roll-up.", (long long) out_of_step),
+				 errhint("push_actions.verify_rollups() lists the differences; push_actions.rebuild_rollups() rebuilds them.")));
+	if (unsettled > 0 && run_statement(statements[kept_event][1][large]) != SPI_OK_UPDATE)
+		elog(ERROR, "keep_rollups: settling the messages left failed");
+
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}
