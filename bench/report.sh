@@ -99,6 +99,26 @@ o=$(v "8. ALTER EXTENSION UPDATE 1.0 -> 1.1"); row "8. ALTER EXTENSION UPDATE 1.
 
 c=$(v "9. COPY of new pushes' actions, coll_c"); e=$(v "9. COPY of new pushes' actions, coll_en")
 row "9. COPY of new pushes' actions under en_US.UTF-8 ($e rows/s) against the same COPY under C ($c rows/s), databases otherwise equal" "$(ratio "$e" "$c")x" "" ""
+
+# 10. the kept roll-ups
+o=$(v "10. campaign_overview, all campaigns"); p=$(v "10. plain SQL roll-up, all campaigns")
+r=$(ratio "$p" "$o"); row "10. campaign_overview over all campaigns ($o ms) vs the plain-SQL roll-up of the live actions ($p ms; same numbers: $(v "10. campaign_overview agrees with plain SQL"))" "${r}x faster" ">= 10x" "$(check "$r" ">=" 10)"
+o=$(v "10. campaign_overview, largest campaign (pgbench)")
+row "10. campaign_overview of the largest campaign ($(v "10. largest campaign: actions") actions): median (p99 $(v "10. campaign_overview, largest campaign (pgbench) p99") ms); time_group $(v "10. campaign_overview, largest campaign") ms against plain SQL $(v "10. plain SQL roll-up, largest campaign") ms" "$o ms" "<= 10 ms" "$(check "$o" "<=" 10)"
+o=$(v "10. message_status, one push")
+row "10. message_status of one push ($(v "10. typical push: messages") messages): median (p99 $(v "10. message_status, one push p99") ms); plain SQL $(v "10. plain SQL, one push") ms" "$o ms" "<= 1 ms" "$(check "$o" "<=" 1)"
+o=$(v "10. message_status, one person (optional person indexes)")
+row "10. message_status of one person ($(v "10. person: messages") messages), with the optional person indexes: median (p99 $(v "10. message_status, one person (optional person indexes) p99") ms)" "$o ms" "<= 1 ms" "$(check "$o" "<=" 1)"
+on=$(v "10. COPY of new pushes' actions, kept roll-ups on"); off=$(v "10. COPY of new pushes' actions, kept roll-ups off"); fl=$(v "10. COPY floor, new pushes' actions")
+r=$(ratio "$on" "$off"); row "10. COPY of new pushes' actions with the roll-ups kept ($on rows/s) vs the same COPY with the maintenance off ($off rows/s)" "${r}x" ">= 0.9x" "$(check "$r" ">=" 0.9)"
+r=$(ratio "$on" "$fl"); row "10. ... vs the floor, the same rows into a bare table ($fl rows/s)" "${r}" ">= 0.33" "$(check "$r" ">=" 0.33)"
+mr=$(v "10. message rows of the COPY alone, into a table like the kept one")
+row "10. ... the cause: the $(v "10. messages in the COPY") message rows of the COPY alone, inserted into a table like the kept one, go at $mr rows of the COPY per second; with nothing else, the COPY could reach at most" "$(awk -v a="$off" -v m="$mr" 'BEGIN { if (a > 0 && m > 0) printf "%.2fx", (1 / a) / (1 / a + 1 / m); else print "n/a" }')" "" ""
+on=$(v "10. record_attempt, 2 clients, kept roll-ups on"); off=$(v "10. record_attempt, 2 clients, kept roll-ups off"); fl=$(v "10. record_attempt, 2 clients, kept roll-ups floor")
+r=$(ratio "$on" "$off"); row "10. record_attempt, 2 clients, with the roll-ups kept ($on tx/s) vs the maintenance off ($off tx/s; kept rows agree afterwards: $(v "10. kept roll-ups agree after the record_attempt runs"))" "${r}x" ">= 0.85x" "$(check "$r" ">=" 0.85)"
+row "10. ... the floor of row-updated state: maintenance off plus one update of the message's row and one of the campaign's stripe ($fl tx/s)" "$(ratio "$fl" "$off")x" "" ""
+w=$(v "10. 8 clients: lock waits over 100 ms"); d=$(v "10. 8 clients: deadlocks")
+row "10. record_attempt, 8 clients on one campaign ($(v "10. record_attempt, 8 clients on one campaign") tx/s, $(v "10. 8 clients: failed transactions") failed): lock waits over 100 ms, deadlocks" "$w, $d" "0, 0" "$(check "$w" "<=" 0)/$(check "$d" "<=" 0)"
 echo
 echo "push_actions benchmark: SCALE=$scale, $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GB, PostgreSQL $(pg_config --version | awk '{print $2}'), huge pages ${HUGE_PAGES:-?}, JIT off;"
 echo "timings: median of ${RUNS:-5} runs after a warm-up, the queries of a comparison taking turns; latencies: pgbench, prepared statements, at least ${CALLS:-1000} calls of each side, picked at random in one run"

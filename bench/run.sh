@@ -103,11 +103,12 @@ time_group() {
 
 # latencies KEY_A SCRIPT_A KEY_B SCRIPT_B: median and p99 in ms of two pgbench
 # scripts run in one pgbench run, each transaction picking one at random, so
-# both sides see the same moments of the machine; at least CALLS calls each
+# both sides see the same moments of the machine; at least CALLS calls each.
+# PGBENCH_DEFS: the scripts' variables (-D NAME=VALUE ...).
 latencies() {
 	local -a keys=("$1" "$3") stats
 	local total=$((CALLS * 2 + CALLS * 2 / 5)) k calls
-	(cd "$WORK" && rm -f pgbench_log.* && $PG_BIN/pgbench -n -M prepared -c 1 -t "$total" -l -f "$2" -f "$4" >/dev/null 2>"$WORK/pgbench.err") \
+	(cd "$WORK" && rm -f pgbench_log.* && $PG_BIN/pgbench -n -M prepared -c 1 -t "$total" -l ${PGBENCH_DEFS:-} -f "$2" -f "$4" >/dev/null 2>"$WORK/pgbench.err") \
 		|| { cat "$WORK/pgbench.err"; return 1; }
 	for k in 0 1; do
 		# log lines: client transaction latency_us script_no epoch epoch_us
@@ -316,20 +317,21 @@ section "6. writes"
 record "6. indexes on actions" "$(q -At -c "SELECT count(*) FROM pg_index WHERE indrelid = 'actions'::regclass")" indexes
 COPY_COLUMNS="app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts, error_message, create_time, updated_at"
 copy_rows=$(( SCALE < 1000000 ? SCALE : 1000000 ))
-# copy_rates KEY DB TABLE FILE [KEY DB TABLE FILE ...]: rows/s of COPY FROM
-# FILE, median of 3 runs, the loads taking turns like the queries of
-# time_group; each load is rolled back and vacuumed away (faster than deleting
-# a million rows, and it leaves the table as it was just the same)
+# copy_rates KEY DB TABLE FILE SETUP [KEY DB TABLE FILE SETUP ...]: rows/s
+# of COPY FROM FILE after SETUP (SQL, in the same transaction), median of 3
+# runs, the loads taking turns like the queries of time_group; each load is
+# rolled back and vacuumed away (faster than deleting a million rows, and it
+# leaves the table as it was just the same)
 copy_rates() {
-	local -a keys=() dbs=() tables=() files=() rows=()
+	local -a keys=() dbs=() tables=() files=() setups=() rows=()
 	local n=0 i run t stats
 	while [ $# -gt 0 ]; do
-		keys[n]=$1; dbs[n]=$2; tables[n]=$3; files[n]=$4; rows[n]=$(wc -l <"$4"); shift 4; n=$((n + 1))
+		keys[n]=$1; dbs[n]=$2; tables[n]=$3; files[n]=$4; setups[n]=$5; rows[n]=$(wc -l <"$4"); shift 5; n=$((n + 1))
 	done
 	: >"$WORK/copy_times"
 	for run in 1 2 3; do
 		for ((i = 0; i < n; i++)); do
-			t=$({ echo 'BEGIN;'; echo '\timing on'; echo "COPY ${tables[i]} ($COPY_COLUMNS) FROM '${files[i]}' (FORMAT csv);"
+			t=$({ echo 'BEGIN;'; echo "${setups[i]}"; echo '\timing on'; echo "COPY ${tables[i]} ($COPY_COLUMNS) FROM '${files[i]}' (FORMAT csv);"
 			      echo '\timing off'; echo 'ROLLBACK;'; } | q -d "${dbs[i]}" 2>&1 | awk '/^Time:/ { print $2 }')
 			echo "$i $t" >>"$WORK/copy_times"
 			q -d "${dbs[i]}" -c "VACUUM ${tables[i]}" >/dev/null
@@ -371,10 +373,10 @@ new_pushes_file bench "$copy_rows" "$WORK/copy_new.csv"
 # costs a row here.
 q -c "CREATE TABLE bare_actions (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY)" \
   -c "CREATE TABLE pk_actions (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY, PRIMARY KEY (action_id, app_id))" >/dev/null
-copy_rates "6. COPY floor" bench bare_actions "$WORK/copy.csv" \
-	"6. COPY, primary key only" bench pk_actions "$WORK/copy.csv" \
-	"6. COPY into actions (indexes and foreign keys on)" bench actions "$WORK/copy.csv" \
-	"6. COPY into actions, actions of new pushes" bench actions "$WORK/copy_new.csv"
+copy_rates "6. COPY floor" bench bare_actions "$WORK/copy.csv" "" \
+	"6. COPY, primary key only" bench pk_actions "$WORK/copy.csv" "" \
+	"6. COPY into actions (indexes and foreign keys on)" bench actions "$WORK/copy.csv" "" \
+	"6. COPY into actions, actions of new pushes" bench actions "$WORK/copy_new.csv" ""
 q -c "DROP TABLE bare_actions, pk_actions" -c "DELETE FROM pushes WHERE push_id LIKE 'f%'" >/dev/null
 # two COPY streams at once, as a loader would use both cores
 head -n $((copy_rows / 2)) "$WORK/copy.csv" >"$WORK/copy_a.csv"
@@ -414,6 +416,8 @@ purged=$((before - $(q -At -c "SELECT count(*) FROM actions")))
 record "6. purge (expired pushes, batch of 20000 pushes)" "$(awk -v n="$purged" -v t="$purge_ms" 'BEGIN { printf "%.0f", n / (t / 1000) }')" rows/s
 echo "   purge: $purged actions in $purge_ms ms"
 
+source bench/kept.sh
+
 # 1.1's update rebuilds three partial indexes and re-validates a CHECK, so it
 # reads the actions table four times; its floor is one sequential scan of it.
 UPGRADE_SCALE=$(( SCALE < 2000000 ? SCALE : 2000000 ))
@@ -446,8 +450,8 @@ for db in coll_c coll_en; do
 	new_pushes_file $db "$COLL_SCALE" "$WORK/copy_$db.csv"
 	q -d $db -c "VACUUM ANALYZE" >/dev/null
 done
-copy_rates "9. COPY of new pushes' actions, coll_c" coll_c push_actions.actions "$WORK/copy_coll_c.csv" \
-	"9. COPY of new pushes' actions, coll_en" coll_en push_actions.actions "$WORK/copy_coll_en.csv"
+copy_rates "9. COPY of new pushes' actions, coll_c" coll_c push_actions.actions "$WORK/copy_coll_c.csv" "" \
+	"9. COPY of new pushes' actions, coll_en" coll_en push_actions.actions "$WORK/copy_coll_en.csv" ""
 
 restore
 trap - EXIT

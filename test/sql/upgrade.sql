@@ -41,6 +41,7 @@ UNION ALL SELECT 'actions', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::
 UNION ALL SELECT 'daily_rollups', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.daily_rollups x
 UNION ALL SELECT 'kept', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM kept x
 UNION ALL SELECT 'my_campaigns', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM my_campaigns x
+UNION ALL SELECT 'message_status', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.message_status x
 UNION ALL SELECT 'sequences', 2, (SELECT last_value FROM push_actions.apps_app_id_seq) || '/' || (SELECT last_value FROM push_actions.actions_action_id_seq);
 CREATE TABLE before_update AS SELECT * FROM digests;
 
@@ -51,6 +52,9 @@ FROM pg_extension WHERE extname = 'push_actions';
 -- every row is still there, unchanged
 SELECT t, n, b.digest = d.digest AS unchanged FROM before_update b JOIN digests d USING (t, n) ORDER BY t;
 SELECT count(*) AS tables_compared FROM before_update b JOIN digests d USING (t, n);
+-- the update built the kept roll-ups from 1.0's actions
+SELECT count(*) AS kept_messages FROM push_actions_internal.messages;
+SELECT count(*) AS rollups_out_of_step FROM push_actions.verify_rollups();
 -- the stored values read back the same, as text and in binary
 SELECT k.campaign_id, k.summary, k.furthest,
        delivery_summary_send(k.summary) = b.summary AND push_status_send(k.furthest) = b.furthest AS binary_unchanged
@@ -120,6 +124,7 @@ SELECT push_actions.fold_actions('2000-01-01') AS folded_nothing;
 SELECT push_actions.purge(now() + interval '400 days') AS purged_every_push;
 SELECT count(*) AS actions_left FROM push_actions.actions WHERE push_id IS NOT NULL;
 SELECT app_id, campaign_id, messages, error_rate FROM my_campaigns ORDER BY 1, 2;
+SELECT count(*) AS rollups_out_of_step FROM push_actions.verify_rollups();
 
 -- DROP EXTENSION refuses while a user's object depends on it; CASCADE takes
 -- that object, the tables and every row with it
