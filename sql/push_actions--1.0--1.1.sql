@@ -975,10 +975,23 @@ BEGIN
 	       r.created_at, r.first_attempt_at, r.summary
 	FROM push_actions_internal.recomputed_messages r;
 	GET DIAGNOSTICS n = ROW_COUNT;
+	-- the campaigns from the messages just kept, not from a second grouping
+	-- of the actions
 	INSERT INTO push_actions_internal.campaign_stripes
 		(app_id, campaign_id, stripe, devices_added, devices_removed, messages_added, messages_removed)
-	SELECT c.app_id, c.campaign_id, 0, c.devices, '{}', c.messages, '{}'
-	FROM push_actions_internal.recomputed_campaigns c;
+	SELECT p.app_id, p.campaign_id, 0, delivery_summary(p.devices), '{}', delivery_summary(p.messages), '{}'
+	FROM (
+		SELECT m.app_id, m.campaign_id, delivery_summary(m.summary) AS devices,
+		       delivery_summary(status(m.summary)) AS messages
+		FROM push_actions_internal.messages m
+		GROUP BY m.app_id, m.campaign_id
+		UNION ALL
+		SELECT a.app_id, a.campaign_id, delivery_summary(a.status, a.attempts), delivery_summary(a.status)
+		FROM push_actions.actions a
+		WHERE a.push_id IS NULL
+		GROUP BY a.app_id, a.campaign_id
+	) p
+	GROUP BY p.app_id, p.campaign_id;
 	RETURN n;
 END
 $$;

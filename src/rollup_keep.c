@@ -63,7 +63,7 @@
  * rows that call for the second statement.
  */
 #define APPLY_SQL(changes, gone, size) \
-	"WITH changes AS (" changes "), gone AS (" gone "), message_deltas AS (" \
+	"WITH changes AS NOT MATERIALIZED (" changes "), gone AS (" gone "), message_deltas AS (" \
 	" SELECT c.app_id, c.push_id," \
 	"  push_actions_internal.message_person(c.campaign_id, c.profile_id, c.device_id) AS person," \
 	"  c.campaign_id, c.profile_id," \
@@ -81,7 +81,7 @@
 	"  d.created_at, d.first_attempt_at, d.plus, d.minus" \
 	" FROM message_deltas d" \
 	" WHERE d.minus IS NULL OR d.plus OPERATOR(pg_catalog.<>) d.minus" \
-	" ORDER BY d.push_id, d.person, d.app_id" \
+	" ORDER BY d.push_id COLLATE \"C\", d.person, d.app_id" \
 	" ON CONFLICT (push_id, person, app_id) DO UPDATE" \
 	" SET summary = push_actions_internal.kept_summary_minus(" \
 	"      m.summary OPERATOR(pg_catalog.+) excluded.summary, coalesce(excluded.removed, '{}'))," \
