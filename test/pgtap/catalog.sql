@@ -92,7 +92,15 @@ INSERT INTO declared VALUES
 ('push_actions_internal.random_key()', 'f', 'v', 's', true),
 ('push_actions_internal.delivery_token(bytea,text)', 'f', 'i', 's', true),
 ('push_actions_internal.delivery_token_matches(bytea,text,text)', 'f', 'i', 's', true),
-('push_actions_internal.delivery_id(bigint,bigint)', 'f', 'i', 's', true);
+('push_actions_internal.delivery_id(bigint,bigint)', 'f', 'i', 's', true),
+('push_actions.delivery_summary_minus(push_actions.delivery_summary,push_actions.delivery_summary)', 'f', 'i', 's', true),
+('push_actions_internal.kept_summary_minus(push_actions.delivery_summary,push_actions.delivery_summary)', 'f', 'i', 's', true),
+('push_actions_internal.message_person(bigint,text,bigint)', 'f', 'i', 's', false),
+('push_actions_internal.writer_stripe()', 'f', 's', 's', false),
+('push_actions_internal.keep_rollups()', 'f', 'v', 'u', false),
+('push_actions_internal.forget_rollups()', 'f', 'v', 'u', false),
+('push_actions.verify_rollups()', 'f', 's', 'u', false),
+('push_actions.rebuild_rollups()', 'f', 'v', 'u', false);
 
 SELECT set_eq($$SELECT signature, prokind, provolatile, proparallel, proisstrict FROM ext_functions$$,
               $$SELECT * FROM declared$$,
@@ -107,13 +115,14 @@ SELECT is((SELECT count(*)::int FROM ext_functions WHERE prokind = 'a' AND propa
 SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions
            WHERE lanname = 'c' AND (provolatile <> 'i' OR proparallel <> 's')),
           ARRAY['push_actions.explain_push_devices(jsonb,boolean)', 'push_actions.list_push_devices(jsonb)',
-                'push_actions_internal.random_key()'],
-          'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables and the key generator');
+                'push_actions_internal.keep_rollups()', 'push_actions_internal.random_key()'],
+          'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables, the trigger that keeps the roll-ups and the key generator');
 SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions WHERE prosecdef),
           ARRAY['push_actions.push_deliveries(text,text)', 'push_actions.rotate_app_key(bigint,interval)',
                 'push_actions.track_event(text,text,push_actions.push_status,timestamp with time zone)',
-                'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()'],
-          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, and the three that use the app keys no API role may read');
+                'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()',
+                'push_actions_internal.forget_rollups()', 'push_actions_internal.keep_rollups()'],
+          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, the two that keep the roll-ups no API role may write, and the three that use the app keys no API role may read');
 -- the vocabulary functions are inlined, which a SET option would prevent:
 -- they pin nothing and name every object with its schema instead
 CREATE TEMP TABLE inlined (signature text);
@@ -123,7 +132,9 @@ INSERT INTO inlined VALUES
 ('push_actions_internal.is_pending_device(push_actions.push_status,text,text)'),
 ('push_actions_internal.message_device(text,bigint)'),
 ('push_actions_internal.message_action(text,bigint)'),
-('push_actions_internal.delivery_id(bigint,bigint)');
+('push_actions_internal.delivery_id(bigint,bigint)'),
+('push_actions_internal.message_person(bigint,text,bigint)'),
+('push_actions_internal.writer_stripe()');
 SELECT is((SELECT array_agg(signature) FROM ext_functions
            WHERE (lanname IN ('sql', 'plpgsql') OR provolatile <> 'i')
              AND signature NOT IN (SELECT signature FROM inlined)
@@ -143,7 +154,9 @@ END $$;
 SELECT unalike(pg_temp.plan_text($$SELECT push_actions_internal.message_device(profile_id, device_id),
                                          push_actions_internal.message_action(push_id, action_id),
                                          push_actions_internal.is_pending_device(status, platform, device_token),
-                                         platform = ANY (push_actions_internal.platforms())
+                                         platform = ANY (push_actions_internal.platforms()),
+                                         push_actions_internal.message_person(campaign_id, profile_id, device_id),
+                                         push_actions_internal.writer_stripe()
                                   FROM push_actions.actions$$),
                 '%push_actions_internal.%', 'the planner inlines the vocabulary functions and folds the status groups');
 -- an inlined body is parsed under the caller's search_path: a schema that
@@ -208,16 +221,19 @@ SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
            WHERE p.pronamespace = 'push_actions_internal'::regnamespace),
           ARRAY['check_action_parents', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
                 'delivery_token', 'delivery_token_matches', 'find_push',
-                'fold_and_delete', 'forbid_key_change', 'is_dead_token_error', 'is_pending_device', 'lock_action',
-                'message_action', 'message_device', 'new_push_id', 'platforms', 'push_error', 'random_key',
-                'refuse_transition', 'statuses'],
+                'fold_and_delete', 'forbid_key_change', 'forget_rollups', 'is_dead_token_error', 'is_pending_device',
+                'keep_rollups', 'kept_summary_minus', 'lock_action', 'message_action', 'message_device',
+                'message_person', 'new_push_id', 'platforms', 'push_error', 'random_key',
+                'refuse_transition', 'statuses', 'writer_stripe'],
           'the internal helpers live in push_actions_internal');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text) FROM ext_functions p
            WHERE NOT has_function_privilege('public', p.oid, 'EXECUTE')),
-          ARRAY['push_actions.rotate_app_key(bigint,interval)', 'push_actions.set_reference_key_triggers(boolean)',
+          ARRAY['push_actions.rebuild_rollups()', 'push_actions.rotate_app_key(bigint,interval)',
+                'push_actions.set_reference_key_triggers(boolean)', 'push_actions.verify_rollups()',
                 'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()',
-                'push_actions_internal.forbid_key_change()'],
-          'PUBLIC may not execute the trigger functions, the owner''s switch of the key triggers, nor the key rotation');
+                'push_actions_internal.forbid_key_change()', 'push_actions_internal.forget_rollups()',
+                'push_actions_internal.keep_rollups()'],
+          'PUBLIC may not execute the trigger functions, the owner''s switch of the key triggers, the key rotation, nor the roll-ups'' check and rebuild');
 SELECT is((SELECT count(*)::int FROM ext_functions f JOIN pg_proc p ON p.oid = f.oid
            WHERE p.pronamespace = 'push_actions'::regnamespace AND p.prorettype = 'trigger'::regtype), 0,
           'no trigger function in the API schema');
