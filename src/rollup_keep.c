@@ -246,7 +246,8 @@ keep_rollups(PG_FUNCTION_ARGS)
 		return PointerGetDatum(NULL);
 	large = rows > SMALL_STATEMENT_ROWS;
 
-	SPI_connect();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
 	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "SPI_register_trigger_data failed");
 
