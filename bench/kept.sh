@@ -4,8 +4,7 @@
 # on, off (its triggers disabled) and against their floors.  The queries and
 # pgbench scripts are the files in bench/queries/kept/.
 KEPT=$(pwd)/bench/queries/kept
-# a query file as one statement for time_group (its comments and final ; dropped)
-query() { grep -v '^--' "$1" | sed 's/;[[:space:]]*$//'; }
+WRITES=$(pwd)/bench/queries/writes
 
 section "10. kept roll-ups: campaign_overview and message_status"
 time_group "10. campaign_overview, all campaigns" 0 "" "$(query $KEPT/overview_all.sql)" \
@@ -85,7 +84,7 @@ for run in 1 2 3; do
 	for mode in on off floor; do
 		reset_pool
 		[ $mode = on ] || q -c "ALTER TABLE actions DISABLE TRIGGER actions_keep_rollups_update" >/dev/null
-		script=$KEPT/attempt.sql; [ $mode = floor ] && script=$KEPT/attempt_floor.sql
+		script=$WRITES/attempt.sql; [ $mode = floor ] && script=$KEPT/attempt_floor.sql
 		tps=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 10 $attempt_defs -f "$script" 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
 		echo "$mode $tps" >>"$WORK/attempt_rates"
 		[ $mode = on ] || repair_pool
@@ -103,7 +102,7 @@ record "10. kept roll-ups agree after the record_attempt runs" "$(q -At -c "SELE
 reset_pool
 q -c "ALTER SYSTEM SET log_lock_waits = on" -c "ALTER SYSTEM SET deadlock_timeout = '100ms'" -c "SELECT pg_reload_conf()" >/dev/null
 mark=$(wc -l <"$CLUSTER_DIR/data.log")
-out=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 8 -j 2 -T 20 $attempt_defs -f "$KEPT/attempt.sql" 2>&1)
+out=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 8 -j 2 -T 20 $attempt_defs -f "$WRITES/attempt.sql" 2>&1)
 q -c "ALTER SYSTEM RESET log_lock_waits" -c "ALTER SYSTEM RESET deadlock_timeout" -c "SELECT pg_reload_conf()" >/dev/null
 record "10. record_attempt, 8 clients on one campaign" "$(echo "$out" | awk '/^tps/ { printf "%.0f", $3 }')" tx/s
 record "10. 8 clients: failed transactions" "$(echo "$out" | awk '/number of failed transactions/ { print $5 }')" transactions

@@ -11,6 +11,7 @@ SCALE=${SCALE:-10000000}
 RUNS=${RUNS:-5}			# timed runs per query, after one warm-up
 CALLS=${CALLS:-1000}	# calls per latency measurement
 RESULTS=bench/results
+BENCH_QUERIES=$(pwd)/bench/queries
 mkdir -p "$RESULTS"
 TSV=$RESULTS/latest.tsv
 : >"$TSV"
@@ -148,25 +149,12 @@ q -c "VACUUM ANALYZE" -c "CHECKPOINT"
 record "load: total with VACUUM ANALYZE" "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')" s
 echo "   $actions actions in $pushes pushes, table $(q -At -c "SELECT pg_size_pretty(pg_total_relation_size('actions'))") with indexes"
 
-STATUSES="scheduled attempted sent delivered opened converted failed bounced expired"
-PLAIN_COUNTS=$(for s in $STATUSES; do printf "count(*) FILTER (WHERE status = '%s'), " "$s"; done)
-PLAIN_ROLLUP="CASE WHEN bool_or(status = 'converted') THEN 'converted'
-	WHEN bool_or(status IN ('scheduled', 'attempted')) THEN CASE WHEN bool_and(status = 'scheduled') THEN 'scheduled' ELSE 'attempted' END
-	WHEN bool_or(status = 'opened') THEN 'opened' WHEN bool_or(status = 'delivered') THEN 'delivered'
-	WHEN bool_or(status = 'sent') THEN 'sent' WHEN bool_or(status = 'failed') THEN 'failed'
-	WHEN bool_or(status = 'bounced') THEN 'bounced' ELSE 'expired' END"
-# The same rule from one bit_or over a bit per status (the WHENs in the
-# dataset's order of frequency), decoded once per message: one transition per
-# row instead of eight, so faster than the bool_or form.  Decoding in an outer
-# query is 3% faster than writing the bit_or into every WHEN; it adds a
-# Subquery Scan, which only projects, and which the plan comparison ignores.
-# The better of the two plain forms is what rollup_status is measured against.
-PLAIN_BITS="bit_or(CASE status WHEN 'sent' THEN 4 WHEN 'delivered' THEN 8 WHEN 'opened' THEN 16 WHEN 'converted' THEN 32
-	WHEN 'attempted' THEN 2 WHEN 'failed' THEN 64 WHEN 'scheduled' THEN 1 WHEN 'bounced' THEN 128 ELSE 256 END)"
-PLAIN_BITS_ROLLUP="CASE WHEN b & 32 <> 0 THEN 'converted' WHEN b & 3 <> 0 THEN CASE WHEN b = 1 THEN 'scheduled' ELSE 'attempted' END
-	WHEN b & 16 <> 0 THEN 'opened' WHEN b & 8 <> 0 THEN 'delivered' WHEN b & 4 <> 0 THEN 'sent'
-	WHEN b & 64 <> 0 THEN 'failed' WHEN b & 128 <> 0 THEN 'bounced' ELSE 'expired' END"
-PLAIN_BITS_MESSAGES="SELECT $PLAIN_BITS_ROLLUP AS r FROM (SELECT push_id, profile_id, $PLAIN_BITS AS b FROM actions GROUP BY 1, 2) s0"
+# The queries of measurements 1-3 are the files in bench/queries/aggregates/.
+# Per message there are two plain-SQL forms; rollup_status is measured against
+# the better of the two.
+AGG=bench/queries/aggregates
+# query FILE: a query file as one statement (its comment lines and final ; dropped)
+query() { grep -v '^--' "$1" | sed 's/;[[:space:]]*$//'; }
 
 # Measurements 1-3 under the planner settings in SETTINGS, keys marked with P.
 # They run twice: with PostgreSQL's default costs, and with random_page_cost =
@@ -175,41 +163,38 @@ PLAIN_BITS_MESSAGES="SELECT $PLAIN_BITS_ROLLUP AS r FROM (SELECT push_id, profil
 # comparison run under the same settings.
 aggregates() {
 	P=$1 SETTINGS=$2
-	local all="SELECT delivery_summary(status, attempts) FROM actions"
-	local campaign="SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
-	local message="SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
+	local noindex="SET LOCAL enable_indexonlyscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off;"
 	section "1. summary over all actions, 3. with 2 workers$P"
 	# count(*) reads no column and is planned on the smallest index; the same
 	# count over the table, with index scans off, for reference
-	time_group "1$P. count(*) over all actions (scan floor)" 0 "" "SELECT count(*) FROM actions" \
-		"1$P. count(*) over all actions, sequential scan" 0 "SET LOCAL enable_indexonlyscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off;" "SELECT count(*) FROM actions" \
-		"1$P. count(attempts) over all actions (column floor)" 0 "" "SELECT count(attempts) FROM actions" \
-		"1$P. delivery_summary(status, attempts) over all actions" 0 "" "$all" \
-		"1$P. plain SQL: 9 count FILTER + sum over all actions" 0 "" "SELECT $PLAIN_COUNTS sum(attempts) FROM actions" \
-		"3$P. delivery_summary over all actions, 2 workers" 2 "" "$all" \
-		"3$P. count(*) over all actions, 2 workers" 2 "" "SELECT count(*) FROM actions" \
-		"3$P. count(attempts) over all actions, 2 workers" 2 "" "SELECT count(attempts) FROM actions"
+	time_group "1$P. count(*) over all actions (scan floor)" 0 "" "$(query $AGG/count_all.sql)" \
+		"1$P. count(*) over all actions, sequential scan" 0 "$noindex" "$(query $AGG/count_all.sql)" \
+		"1$P. count(attempts) over all actions (column floor)" 0 "" "$(query $AGG/count_attempts_all.sql)" \
+		"1$P. delivery_summary(status, attempts) over all actions" 0 "" "$(query $AGG/summary_all.sql)" \
+		"1$P. plain SQL: 9 count FILTER + sum over all actions" 0 "" "$(query $AGG/plain_summary_all.sql)" \
+		"3$P. delivery_summary over all actions, 2 workers" 2 "" "$(query $AGG/summary_all.sql)" \
+		"3$P. count(*) over all actions, 2 workers" 2 "" "$(query $AGG/count_all.sql)" \
+		"3$P. count(attempts) over all actions, 2 workers" 2 "" "$(query $AGG/count_attempts_all.sql)"
 	section "1. summary per campaign, 3. with 2 workers$P"
-	time_group "1$P. count(*) per campaign (scan floor)" 0 "" "SELECT app_id, campaign_id, count(*) FROM actions GROUP BY 1, 2" \
-		"1$P. count(attempts) per campaign (column floor)" 0 "" "SELECT app_id, campaign_id, count(attempts) FROM actions GROUP BY 1, 2" \
-		"1$P. delivery_summary(status, attempts) per campaign" 0 "" "$campaign" \
-		"1$P. plain SQL: 9 count FILTER + sum per campaign" 0 "" "SELECT app_id, campaign_id, $PLAIN_COUNTS sum(attempts) FROM actions GROUP BY 1, 2" \
-		"3$P. delivery_summary per campaign, 2 workers" 2 "" "$campaign" \
-		"3$P. count(attempts) per campaign, 2 workers" 2 "" "SELECT app_id, campaign_id, count(attempts) FROM actions GROUP BY 1, 2"
+	time_group "1$P. count(*) per campaign (scan floor)" 0 "" "$(query $AGG/count_campaign.sql)" \
+		"1$P. count(attempts) per campaign (column floor)" 0 "" "$(query $AGG/count_attempts_campaign.sql)" \
+		"1$P. delivery_summary(status, attempts) per campaign" 0 "" "$(query $AGG/summary_campaign.sql)" \
+		"1$P. plain SQL: 9 count FILTER + sum per campaign" 0 "" "$(query $AGG/plain_summary_campaign.sql)" \
+		"3$P. delivery_summary per campaign, 2 workers" 2 "" "$(query $AGG/summary_campaign.sql)" \
+		"3$P. count(attempts) per campaign, 2 workers" 2 "" "$(query $AGG/count_attempts_campaign.sql)"
 
 	section "2. per-message roll-up (GROUP BY push_id, profile_id), 3. with 2 workers$P"
-	# the same grouping with the cheapest aggregate: what grouping every (push_id, profile_id) costs
-	time_group "2$P. count(*) per message (same grouping)" 0 "" "SELECT c, count(*) FROM (SELECT push_id, profile_id, count(*) AS c FROM actions GROUP BY 1, 2) s GROUP BY c" \
-		"2$P. rollup_status per message" 0 "" "$message" \
-		"2$P. plain SQL: CASE over bool_or per message" 0 "" "SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r" \
-		"2$P. plain SQL: CASE over bit_or per message" 0 "" "SELECT r, count(*) FROM ($PLAIN_BITS_MESSAGES) s GROUP BY r" \
-		"3$P. rollup_status per message, 2 workers" 2 "" "$message" \
-		"3$P. count(*) per message (same grouping), 2 workers" 2 "" "SELECT c, count(*) FROM (SELECT push_id, profile_id, count(*) AS c FROM actions GROUP BY 1, 2) s GROUP BY c"
+	time_group "2$P. count(*) per message (same grouping)" 0 "" "$(query $AGG/count_message.sql)" \
+		"2$P. rollup_status per message" 0 "" "$(query $AGG/rollup_message.sql)" \
+		"2$P. plain SQL: CASE over bool_or per message" 0 "" "$(query $AGG/plain_bool_or_message.sql)" \
+		"2$P. plain SQL: CASE over bit_or per message" 0 "" "$(query $AGG/plain_bit_or_message.sql)" \
+		"3$P. rollup_status per message, 2 workers" 2 "" "$(query $AGG/rollup_message.sql)" \
+		"3$P. count(*) per message (same grouping), 2 workers" 2 "" "$(query $AGG/count_message.sql)"
 	# the three must agree, or the comparison means nothing
 	same=$({ echo "${SETTINGS:-}"; echo "SELECT ours = bool_or_form AND bool_or_form = bit_or_form FROM (SELECT
-	                 (SELECT array_agg(r::text || count ORDER BY r::text) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r) a) AS ours,
-	                 (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM (SELECT push_id, profile_id, $PLAIN_ROLLUP AS r FROM actions GROUP BY 1, 2) s GROUP BY r) b) AS bool_or_form,
-	                 (SELECT array_agg(r || count ORDER BY r) FROM (SELECT r, count(*) FROM ($PLAIN_BITS_MESSAGES) s GROUP BY r) c) AS bit_or_form) x;"; } | q -At)
+	                 (SELECT array_agg(r::text || count ORDER BY r::text) FROM ($(query $AGG/rollup_message.sql)) a) AS ours,
+	                 (SELECT array_agg(r || count ORDER BY r) FROM ($(query $AGG/plain_bool_or_message.sql)) b) AS bool_or_form,
+	                 (SELECT array_agg(r || count ORDER BY r) FROM ($(query $AGG/plain_bit_or_message.sql)) c) AS bit_or_form) x;"; } | q -At)
 	record "2$P. rollup_status agrees with plain SQL" "$same" bool
 	echo "   results agree: $same"
 
@@ -219,94 +204,42 @@ aggregates "" ""
 aggregates " [random_page_cost 1.1]" "SET random_page_cost = 1.1;"
 
 section "4. list_push_devices latency over $CALLS calls (pgbench, prepared)"
+# the pgbench scripts are the files in bench/queries/listing/
+LISTING=$(pwd)/bench/queries/listing
 big_campaign=$(q -At -c "SELECT campaign_id FROM actions WHERE app_id = 1 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
 since=$(q -At -c "SELECT extract(epoch FROM now() - interval '20 days')::bigint")
-cat >"$WORK/seed_ours.sql" <<SQL
-\set c random(1001, 1100)
-SELECT push_actions.list_push_devices(('{"apptoken":"BENCH_TOKEN_1","condition":[["campaign_id","=",' || :c || '],["error","=",1]],"limit":50,"offset":0,"select":["campaign_id","action_id","create_time","device_id","error_message"]}')::jsonb);
-SQL
-cat >"$WORK/seed_sql.sql" <<SQL
-\set c random(1001, 1100)
-\set lim 50
-\set off 0
-SELECT jsonb_build_object('code', 200, 'success', true, 'data', coalesce(jsonb_agg(jsonb_build_object(
-	'campaign_id', campaign_id, 'action_id', action_id, 'create_time', floor(extract(epoch FROM create_time))::bigint,
-	'device_id', device_id, 'error_message', error_message) ORDER BY action_id DESC), '[]'))
-FROM (SELECT campaign_id, action_id, create_time, device_id, error_message FROM push_actions.actions
-      WHERE app_id = (SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to('BENCH_TOKEN_1', 'UTF8')))
-        AND campaign_id = :c AND status IN ('failed', 'bounced')
-      ORDER BY action_id DESC LIMIT :lim OFFSET :off) s;
-SQL
-cat >"$WORK/multi_ours.sql" <<SQL
-\set c random(1001, 1010)
-SELECT push_actions.list_push_devices(('{"apptoken":"BENCH_TOKEN_1","condition":[["campaign_id","in",[' || :c || ',' || :c + 1 || ',' || :c + 2 || ']],["platform","=","android"],["status","in",["failed","bounced"]],["create_time",">",$since]],"limit":100,"select":["action_id","device_id","status","error_message","create_time"]}')::jsonb);
-SQL
-cat >"$WORK/multi_sql.sql" <<SQL
-\set c random(1001, 1010)
-\set since $since
-\set lim 100
-SELECT jsonb_build_object('code', 200, 'success', true, 'data', coalesce(jsonb_agg(jsonb_build_object(
-	'action_id', action_id, 'device_id', device_id, 'status', status::text, 'error_message', error_message,
-	'create_time', floor(extract(epoch FROM create_time))::bigint) ORDER BY action_id DESC), '[]'))
-FROM (SELECT action_id, device_id, status, error_message, create_time FROM push_actions.actions
-      WHERE app_id = (SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to('BENCH_TOKEN_1', 'UTF8')))
-        AND campaign_id = ANY (ARRAY[:c, :c + 1, :c + 2]::bigint[]) AND platform = 'android'
-        AND status = ANY ('{failed,bounced}'::push_actions.push_status[]) AND create_time > to_timestamp(:since)
-      ORDER BY action_id DESC LIMIT :lim) s;
-SQL
-cat >"$WORK/deep_ours.sql" <<SQL
-SELECT push_actions.list_push_devices('{"apptoken":"BENCH_TOKEN_1","condition":[["campaign_id","=",$big_campaign]],"limit":50,"offset":10000,"select":["action_id","device_id","status"]}');
-SQL
-cat >"$WORK/deep_sql.sql" <<SQL
-\set c $big_campaign
-\set lim 50
-\set off 10000
-SELECT jsonb_build_object('code', 200, 'success', true, 'data', coalesce(jsonb_agg(jsonb_build_object(
-	'action_id', action_id, 'device_id', device_id, 'status', status::text) ORDER BY action_id DESC), '[]'))
-FROM (SELECT action_id, device_id, status FROM push_actions.actions
-      WHERE app_id = (SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to('BENCH_TOKEN_1', 'UTF8')))
-        AND campaign_id = :c ORDER BY action_id DESC LIMIT :lim OFFSET :off) s;
-SQL
+# a script run once through psql, its random campaign fixed at 1001
+once() { sed -e '/^\\set [a-z]* random/d' -e 's/:c\b/1001/g' "$1" | q -At -v since="$since" -v big="$big_campaign" -v lim="$2" -v off="$3"; }
 # same rows, or the comparison means nothing
 for shape in seed multi deep; do
-	a=$(sed -e 's/:c/1001/g' -e '/^\\set/d' "$WORK/${shape}_ours.sql" | q -At)
-	b=$(sed -e "s/:c/$( [ $shape = deep ] && echo "$big_campaign" || echo 1001)/g" -e 's/:lim/'"$( [ $shape = multi ] && echo 100 || echo 50)"'/g' \
-	        -e 's/:off/'"$( [ $shape = deep ] && echo 10000 || echo 0)"'/g' -e "s/:since/$since/g" -e '/^\\set/d' "$WORK/${shape}_sql.sql" | q -At)
+	case $shape in seed) lim=50 off=0 ;; multi) lim=100 off=0 ;; deep) lim=50 off=10000 ;; esac
+	a=$(once "$LISTING/${shape}_ours.sql" $lim $off)
+	b=$(once "$LISTING/${shape}_sql.sql" $lim $off)
 	same=$(same_json "$a" "$b")
 	record "4. $shape: same answer as hand-written SQL" "$same" bool
 	echo "   $shape: same answer as hand-written SQL: $same ($(echo "$b" | grep -o '"action_id"' | wc -l) rows)"
 done
-latencies "4. list_push_devices, seed request" "$WORK/seed_ours.sql" "4. hand-written SQL, seed request" "$WORK/seed_sql.sql"
-latencies "4. list_push_devices, 4 conditions" "$WORK/multi_ours.sql" "4. hand-written SQL, 4 conditions" "$WORK/multi_sql.sql"
-latencies "4. list_push_devices, offset 10000" "$WORK/deep_ours.sql" "4. hand-written SQL, offset 10000" "$WORK/deep_sql.sql"
+export PGBENCH_DEFS="-D since=$since -D big=$big_campaign"
+latencies "4. list_push_devices, seed request" "$LISTING/seed_ours.sql" "4. hand-written SQL, seed request" "$LISTING/seed_sql.sql"
+latencies "4. list_push_devices, 4 conditions" "$LISTING/multi_ours.sql" "4. hand-written SQL, 4 conditions" "$LISTING/multi_sql.sql"
+latencies "4. list_push_devices, offset 10000" "$LISTING/deep_ours.sql" "4. hand-written SQL, offset 10000" "$LISTING/deep_sql.sql"
+unset PGBENCH_DEFS
 
 section "5. push_info latency over $CALLS calls"
+INFO=$(pwd)/bench/queries/push_info
 big_push=$(q -At -c "SELECT push_id FROM pushes WHERE push_id = lpad(to_hex(7), 24, '0')")
 big_app=$(q -At -c "SELECT app_id FROM pushes WHERE push_id = '$big_push'")
 typical_push=$(q -At -c "SELECT push_id FROM actions WHERE app_id = 1 AND status = 'sent' AND platform = 'android' AND push_id IN (SELECT push_id FROM pushes WHERE app_id = 1 AND expires_at > now()) LIMIT 1")
 for which in big typical; do
 	if [ $which = big ]; then id=$big_push; app=$big_app; else id=$typical_push; app=1; fi
-	echo "SELECT push_actions.push_info('$id', 'BENCH_TOKEN_$app');" >"$WORK/info_${which}_ours.sql"
-	cat >"$WORK/info_${which}_sql.sql" <<SQL
-SELECT jsonb_build_object('push', jsonb_build_object('date', extract(epoch FROM date_trunc('second', p.created_at))::bigint,
-	'payload', p.payload, 'expiration', extract(epoch FROM date_trunc('second', p.expires_at))::bigint,
-	'pending_devices', CASE WHEN p.expires_at <= now() THEN '[]' ELSE coalesce((SELECT jsonb_agg(t.device_token ORDER BY t.action_id) FROM (
-		SELECT a.device_token, a.action_id FROM push_actions.actions a WHERE a.app_id = p.app_id AND a.push_id = p.push_id
-		AND a.status IN ('attempted', 'sent') AND a.platform IN ('android', 'electron') AND a.device_token IS NOT NULL
-		ORDER BY a.action_id LIMIT 1000) t), '[]') END,
-	'pending_count', CASE WHEN p.expires_at <= now() THEN 0 ELSE (SELECT count(*) FROM push_actions.actions a WHERE a.app_id = p.app_id AND a.push_id = p.push_id
-		AND a.status IN ('attempted', 'sent') AND a.platform IN ('android', 'electron') AND a.device_token IS NOT NULL) END))
-FROM push_actions.pushes p
-WHERE p.app_id = (SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to('BENCH_TOKEN_$app', 'UTF8')))
-  AND p.push_id = '$id';
-SQL
-	a=$(q -At -f "$WORK/info_${which}_ours.sql"); b=$(q -At -f "$WORK/info_${which}_sql.sql")
+	a=$(q -At -v id="'$id'" -v token="'BENCH_TOKEN_$app'" -f "$INFO/ours.sql")
+	b=$(q -At -v id="'$id'" -v token="'BENCH_TOKEN_$app'" -f "$INFO/sql.sql")
 	record "5. $which push: same answer as hand-written SQL" "$(same_json "$a" "$b")" bool
+	PGBENCH_DEFS="-D id=$id -D token=BENCH_TOKEN_$app" \
+		latencies "5. push_info, $which push" "$INFO/ours.sql" "5. hand-written SQL, $which push" "$INFO/sql.sql"
 done
 record "5. big push: devices" "$(q -At -c "SELECT count(*) FROM actions WHERE push_id = '$big_push'")" devices
 record "5. big push: pending" "$(q -At -c "SELECT push_info('$big_push', 'BENCH_TOKEN_$big_app') #> '{push,pending_count}'")" devices
-latencies "5. push_info, big push" "$WORK/info_big_ours.sql" "5. hand-written SQL, big push" "$WORK/info_big_sql.sql"
-latencies "5. push_info, typical push" "$WORK/info_typical_ours.sql" "5. hand-written SQL, typical push" "$WORK/info_typical_sql.sql"
 
 section "7. memory"
 peak_memory "7. peak RSS, delivery_summary per campaign" "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
@@ -402,11 +335,7 @@ q -c "INSERT INTO pushes (push_id, app_id, payload, expires_at) VALUES ('b000000
   -c "INSERT INTO actions (app_id, push_id, device_id, device_token, platform, status) SELECT 1, 'b00000000000000000000001', i, 'tok' || i, 'android', 'attempted' FROM generate_series(1, 200000) i" \
   -c "VACUUM ANALYZE actions"
 read -r lo hi <<<"$(q -At -F ' ' -c "SELECT min(action_id), max(action_id) FROM actions WHERE push_id = 'b00000000000000000000001'")"
-cat >"$WORK/attempt.sql" <<SQL
-\set aid random($lo, $hi)
-SELECT push_actions.record_attempt(:aid, false, 'Unavailable');
-SQL
-tps=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 10 -f attempt.sql 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
+tps=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 10 -D lo=$lo -D hi=$hi -f "$BENCH_QUERIES/writes/attempt.sql" 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
 record "6. record_attempt, 2 clients" "$tps" tx/s
 echo "   record_attempt: $tps tx/s"
 

@@ -361,6 +361,14 @@ BEGIN
 	IF app_ids IS NULL THEN
 		RETURN 0;
 	END IF;
+	-- Every action of these pushes is locked before any changes: the expiry
+	-- below locks the kept rows of its messages, and the fold then needs no
+	-- further action lock that a send to another device of such a message,
+	-- waiting for one of those rows, could hold.
+	PERFORM 1 FROM push_actions.actions a, unnest(app_ids, push_ids) AS k(app_id, push_id)
+	WHERE a.app_id = k.app_id AND a.push_id = k.push_id
+	ORDER BY a.action_id
+	FOR UPDATE OF a;
 	-- what never finished before expiry is counted as expired
 	UPDATE push_actions.actions a SET status = 'expired', updated_at = purge.now
 	FROM unnest(app_ids, push_ids) AS k(app_id, push_id), push_actions.pushes p
@@ -811,14 +819,15 @@ CREATE TABLE push_actions_internal.messages (
 );
 
 -- Per app and campaign, the devices (actions) and messages per status, in
--- stripes: each backend writes the stripe of its own process id, so writers
--- on one large campaign do not queue on one row.  Counts only grow, what
--- joins in *_added and what leaves in *_removed; a campaign's numbers are
--- the differences of their sums.
+-- stripes: each backend writes the stripe of its slot among the server's
+-- live backends, so writers on one large campaign never wait for each other
+-- on these rows (nor deadlock on them across statements).  Counts only grow,
+-- what joins in *_added and what leaves in *_removed; a campaign's numbers
+-- are the differences of their sums.
 CREATE TABLE push_actions_internal.campaign_stripes (
 	app_id			bigint NOT NULL,
 	campaign_id		bigint,
-	stripe			smallint NOT NULL,
+	stripe			integer NOT NULL,
 	devices_added	push_actions.delivery_summary NOT NULL,
 	devices_removed	push_actions.delivery_summary NOT NULL,
 	messages_added	push_actions.delivery_summary NOT NULL,
@@ -826,11 +835,11 @@ CREATE TABLE push_actions_internal.campaign_stripes (
 	UNIQUE NULLS NOT DISTINCT (app_id, campaign_id, stripe)
 );
 
--- 16 stripes: more than the clients that write one campaign at once on a
--- typical server, few enough that a campaign's numbers are one index range.
-CREATE FUNCTION push_actions_internal.writer_stripe() RETURNS smallint
-	LANGUAGE sql STABLE PARALLEL SAFE
-	AS $$ SELECT (pg_catalog.pg_backend_pid() % 16)::pg_catalog.int2 $$;
+-- The stripe this backend writes: its slot among the live backends
+-- (src/rollup_keep.c).  A campaign has at most as many stripes as the
+-- server has backend slots, and its numbers are one index range.
+CREATE FUNCTION push_actions_internal.writer_stripe() RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 
 -- Every message of a push, computed from its actions: what the kept rows
 -- must equal.  Read by verify_rollups(), rebuild_rollups() and the trigger.

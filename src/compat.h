@@ -27,4 +27,17 @@
 #include "varatt.h"
 #endif
 
+/*
+ * This backend's slot among the server's live backends, unique while it
+ * runs: MyBackendId (from 1) until PostgreSQL 17 renamed it MyProcNumber
+ * (from 0).
+ */
+#if PG_VERSION_NUM >= 170000
+#include "storage/procnumber.h"
+#define PA_BACKEND_SLOT() ((int32) MyProcNumber)
+#else
+#include "storage/backendid.h"
+#define PA_BACKEND_SLOT() ((int32) MyBackendId)
+#endif
+
 #endif							/* PUSH_ACTIONS_COMPAT_H */

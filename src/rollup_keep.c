@@ -25,6 +25,7 @@
 #include "executor/spi.h"
 #include "utils/tuplestore.h"
 
+#include "compat.h"
 #include "plan_cache.h"
 
 /* Statements up to this many rows share the plan made for small ones. */
@@ -266,4 +267,16 @@ keep_rollups(PG_FUNCTION_ARGS)
 
 	SPI_finish();
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * The stripe of the campaign rows this backend writes: its slot among the
+ * live backends, so no two running transactions ever write the same stripe
+ * (and wait, or deadlock, on it).
+ */
+PG_FUNCTION_INFO_V1(writer_stripe);
+Datum
+writer_stripe(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(PA_BACKEND_SLOT());
 }

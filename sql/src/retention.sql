@@ -121,6 +121,14 @@ BEGIN
 	IF app_ids IS NULL THEN
 		RETURN 0;
 	END IF;
+	-- Every action of these pushes is locked before any changes: the expiry
+	-- below locks the kept rows of its messages, and the fold then needs no
+	-- further action lock that a send to another device of such a message,
+	-- waiting for one of those rows, could hold.
+	PERFORM 1 FROM push_actions.actions a, unnest(app_ids, push_ids) AS k(app_id, push_id)
+	WHERE a.app_id = k.app_id AND a.push_id = k.push_id
+	ORDER BY a.action_id
+	FOR UPDATE OF a;
 	-- what never finished before expiry is counted as expired
 	UPDATE push_actions.actions a SET status = 'expired', updated_at = purge.now
 	FROM unnest(app_ids, push_ids) AS k(app_id, push_id), push_actions.pushes p

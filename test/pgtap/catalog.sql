@@ -96,7 +96,7 @@ INSERT INTO declared VALUES
 ('push_actions.delivery_summary_minus(push_actions.delivery_summary,push_actions.delivery_summary)', 'f', 'i', 's', true),
 ('push_actions_internal.kept_summary_minus(push_actions.delivery_summary,push_actions.delivery_summary)', 'f', 'i', 's', true),
 ('push_actions_internal.message_person(bigint,text,bigint)', 'f', 'i', 's', false),
-('push_actions_internal.writer_stripe()', 'f', 's', 's', false),
+('push_actions_internal.writer_stripe()', 'f', 's', 'r', true),
 ('push_actions_internal.keep_rollups()', 'f', 'v', 'u', false),
 ('push_actions_internal.forget_rollups()', 'f', 'v', 'u', false),
 ('push_actions.verify_rollups()', 'f', 's', 'u', false),
@@ -115,8 +115,9 @@ SELECT is((SELECT count(*)::int FROM ext_functions WHERE prokind = 'a' AND propa
 SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions
            WHERE lanname = 'c' AND (provolatile <> 'i' OR proparallel <> 's')),
           ARRAY['push_actions.explain_push_devices(jsonb,boolean)', 'push_actions.list_push_devices(jsonb)',
-                'push_actions_internal.keep_rollups()', 'push_actions_internal.random_key()'],
-          'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables, the trigger that keeps the roll-ups and the key generator');
+                'push_actions_internal.keep_rollups()', 'push_actions_internal.random_key()',
+                'push_actions_internal.writer_stripe()'],
+          'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables, the trigger that keeps the roll-ups, the key generator and the backend''s stripe');
 SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions WHERE prosecdef),
           ARRAY['push_actions.push_deliveries(text,text)', 'push_actions.rotate_app_key(bigint,interval)',
                 'push_actions.track_event(text,text,push_actions.push_status,timestamp with time zone)',
@@ -133,13 +134,13 @@ INSERT INTO inlined VALUES
 ('push_actions_internal.message_device(text,bigint)'),
 ('push_actions_internal.message_action(text,bigint)'),
 ('push_actions_internal.delivery_id(bigint,bigint)'),
-('push_actions_internal.message_person(bigint,text,bigint)'),
-('push_actions_internal.writer_stripe()');
+('push_actions_internal.message_person(bigint,text,bigint)');
 SELECT is((SELECT array_agg(signature) FROM ext_functions
            WHERE (lanname IN ('sql', 'plpgsql') OR provolatile <> 'i')
              AND signature NOT IN (SELECT signature FROM inlined)
-             -- volatile for its randomness; it reads no table and calls nothing
-             AND signature <> 'push_actions_internal.random_key()'
+             -- volatile for its randomness, stable for its backend: they read
+             -- no table and call nothing
+             AND signature NOT IN ('push_actions_internal.random_key()', 'push_actions_internal.writer_stripe()')
              AND NOT coalesce('search_path=pg_catalog, push_actions, pg_temp' = ANY (proconfig), false)), NULL,
           'every SQL, PL/pgSQL and table-reading C function pins search_path, but those inlined');
 SELECT is((SELECT array_agg(f.signature) FROM ext_functions f JOIN inlined USING (signature)
@@ -155,8 +156,7 @@ SELECT unalike(pg_temp.plan_text($$SELECT push_actions_internal.message_device(p
                                          push_actions_internal.message_action(push_id, action_id),
                                          push_actions_internal.is_pending_device(status, platform, device_token),
                                          platform = ANY (push_actions_internal.platforms()),
-                                         push_actions_internal.message_person(campaign_id, profile_id, device_id),
-                                         push_actions_internal.writer_stripe()
+                                         push_actions_internal.message_person(campaign_id, profile_id, device_id)
                                   FROM push_actions.actions$$),
                 '%push_actions_internal.%', 'the planner inlines the vocabulary functions and folds the status groups');
 -- an inlined body is parsed under the caller's search_path: a schema that

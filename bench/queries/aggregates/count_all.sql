@@ -1,0 +1,2 @@
+-- the scan floor: reads no column, planned on the smallest index
+SELECT count(*) FROM actions

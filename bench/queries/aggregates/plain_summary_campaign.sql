@@ -1,0 +1,8 @@
+-- plain SQL per campaign: one count FILTER per status and the sum of attempts
+SELECT app_id, campaign_id,
+       count(*) FILTER (WHERE status = 'scheduled'), count(*) FILTER (WHERE status = 'attempted'),
+       count(*) FILTER (WHERE status = 'sent'), count(*) FILTER (WHERE status = 'delivered'),
+       count(*) FILTER (WHERE status = 'opened'), count(*) FILTER (WHERE status = 'converted'),
+       count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'bounced'),
+       count(*) FILTER (WHERE status = 'expired'), sum(attempts)
+FROM actions GROUP BY 1, 2
