@@ -77,6 +77,9 @@ SELECT dblink_exec('writer', 'COMMIT');
 SELECT dblink_disconnect('writer');
 SELECT is(dblink_exec('setup', $$DELETE FROM push_actions.apps WHERE app_id = 910$$), 'DELETE 1', 'then it can go');
 SELECT dblink_disconnect('setup');
+-- the timeout was for the waits above; the DDL below may wait for an
+-- autovacuum of the tables, which gives way only after deadlock_timeout
+RESET lock_timeout;
 
 -- pg_upgrade re-creates the declared foreign keys with their row-level
 -- triggers enabled; the references must still hold, only slower
