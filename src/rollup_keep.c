@@ -12,7 +12,8 @@
  * are counted into the campaign's stripe of this backend.  Only a statement
  * that takes rows out of a message (a delete, or an update of a message's key
  * or first times) needs a second statement, to drop messages left empty and
- * re-read the first times of the others.
+ * re-read the first times of the others.  One action updated within its
+ * message takes a shorter way (rollup_keep_row.c).
  *
  * The texts are composed here, at compile time, so that the three events
  * share every line but the source of their rows.  Plans are saved (plan_cache.c);
@@ -25,8 +26,8 @@
 #include "executor/spi.h"
 #include "utils/tuplestore.h"
 
-#include "compat.h"
 #include "plan_cache.h"
+#include "rollup_keep.h"
 
 /* Statements up to this many rows share the plan made for small ones. */
 #define SMALL_STATEMENT_ROWS 1000
@@ -61,13 +62,14 @@
  * two statements that share rows wait for each other instead of deadlocking.
  * Returns the messages inserted with something to subtract (there was no
  * kept row for a message that had actions: the state is out of step) and the
- * rows that call for the second statement.
+ * rows that call for the second statement.  The deltas are grouped by their
+ * key first and byte-wise, so one sort (no locale's) serves both.
  */
 #define APPLY_SQL(changes, gone, size) \
 	"WITH changes AS NOT MATERIALIZED (" changes "), gone AS (" gone "), message_deltas AS (" \
-	" SELECT c.app_id, c.push_id," \
-	"  push_actions_internal.message_person(c.campaign_id, c.profile_id, c.device_id) AS person," \
-	"  c.campaign_id, c.profile_id," \
+	" SELECT c.push_id COLLATE \"C\" AS push_id," \
+	"  push_actions_internal.message_person(c.campaign_id, c.profile_id, c.device_id) COLLATE \"C\" AS person," \
+	"  c.app_id, c.campaign_id, c.profile_id," \
 	"  push_actions_internal.message_device(c.profile_id, c.device_id) AS device_id," \
 	"  min(c.create_time) FILTER (WHERE c.added) AS created_at," \
 	"  min(c.create_time) FILTER (WHERE c.added AND c.status OPERATOR(pg_catalog.<>) 'scheduled') AS first_attempt_at," \
@@ -82,7 +84,7 @@
 	"  d.created_at, d.first_attempt_at, d.plus, d.minus" \
 	" FROM message_deltas d" \
 	" WHERE d.minus IS NULL OR d.plus OPERATOR(pg_catalog.<>) d.minus" \
-	" ORDER BY d.push_id COLLATE \"C\", d.person, d.app_id" \
+	" ORDER BY d.push_id, d.person, d.app_id" \
 	" ON CONFLICT (push_id, person, app_id) DO UPDATE" \
 	" SET summary = push_actions_internal.kept_summary_minus(" \
 	"      m.summary OPERATOR(pg_catalog.+) excluded.summary, coalesce(excluded.removed, '{}'))," \
@@ -109,19 +111,14 @@
 	"  pg_catalog.delivery_summary(v.joined), pg_catalog.delivery_summary(v.departed)" \
 	" FROM message_moves v GROUP BY 1, 2" \
 	"), striped AS (" \
-	" INSERT INTO push_actions_internal.campaign_stripes AS s" \
-	"  (app_id, campaign_id, stripe, devices_added, devices_removed, messages_added, messages_removed)" \
+	STRIPE_INSERT \
 	" SELECT t.app_id, t.campaign_id, push_actions_internal.writer_stripe()," \
 	"  coalesce(pg_catalog.delivery_summary(t.devices_added), '{}')," \
 	"  coalesce(pg_catalog.delivery_summary(t.devices_removed), '{}')," \
 	"  coalesce(pg_catalog.delivery_summary(t.messages_added), '{}')," \
 	"  coalesce(pg_catalog.delivery_summary(t.messages_removed), '{}')" \
 	" FROM stripe_deltas t GROUP BY 1, 2 ORDER BY 1, 2" \
-	" ON CONFLICT (app_id, campaign_id, stripe) DO UPDATE" \
-	" SET devices_added = s.devices_added OPERATOR(pg_catalog.+) excluded.devices_added," \
-	"  devices_removed = s.devices_removed OPERATOR(pg_catalog.+) excluded.devices_removed," \
-	"  messages_added = s.messages_added OPERATOR(pg_catalog.+) excluded.messages_added," \
-	"  messages_removed = s.messages_removed OPERATOR(pg_catalog.+) excluded.messages_removed" \
+	STRIPE_ON_CONFLICT \
 	")" \
 	" SELECT (SELECT count(*) FROM kept WHERE out_of_step)," \
 	"  (SELECT count(*) FROM kept WHERE emptied) + (SELECT count(*) FROM gone WHERE push_id IS NOT NULL)" \
@@ -200,6 +197,16 @@ require_transition_table(Tuplestorestate *table, const char *clause)
 				 errmsg("keep_rollups() needs REFERENCING %s", clause)));
 }
 
+void
+report_out_of_step(int64 n)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("the kept roll-ups of table \"actions\" are out of step"),
+			 errdetail("%lld changed message(s) had no kept roll-up.", (long long) n),
+			 errhint("push_actions.verify_rollups() lists the differences; push_actions.rebuild_rollups() rebuilds them.")));
+}
+
 PG_FUNCTION_INFO_V1(keep_rollups);
 Datum
 keep_rollups(PG_FUNCTION_ARGS)
@@ -245,6 +252,8 @@ keep_rollups(PG_FUNCTION_ARGS)
 	}
 	if (rows == 0)
 		return PointerGetDatum(NULL);
+	if (kept_event == KEPT_UPDATE && keep_one_row_update(trigdata))
+		return PointerGetDatum(NULL);
 	large = rows > SMALL_STATEMENT_ROWS;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -257,11 +266,7 @@ keep_rollups(PG_FUNCTION_ARGS)
 	out_of_step = result_count(1);
 	unsettled = result_count(2);
 	if (out_of_step > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("the kept roll-ups of table \"actions\" are out of step"),
-				 errdetail("%lld changed message(s) had no kept roll-up.", (long long) out_of_step),
-				 errhint("push_actions.verify_rollups() lists the differences; push_actions.rebuild_rollups() rebuilds them.")));
+		report_out_of_step(out_of_step);
 	if (unsettled > 0 && run_statement(statements[kept_event][1][large]) != SPI_OK_UPDATE)
 		elog(ERROR, "keep_rollups: settling the messages left failed");
 

@@ -5,7 +5,7 @@
 -- that shares no code with the trigger).
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(93);
+SELECT plan(104);
 
 CREATE TEMP VIEW oracle_messages AS
 SELECT a.app_id, a.push_id, a.campaign_id, a.profile_id,
@@ -80,6 +80,19 @@ SELECT record_attempt(a.action_id, false, 'DEVICE_UNREGISTERED') FROM actions a 
 SELECT record_attempt(a.action_id, true) FROM actions a WHERE a.push_id = :'p3' \g /dev/null
 SELECT * FROM pg_temp.checks('record_attempt on a push without campaign');
 
+-- one action updated within its message takes the trigger's short path:
+-- a change of attempts alone, an action without a push, and an update that
+-- changes nothing counted, which writes no kept row at all
+UPDATE actions SET attempts = attempts + 1 WHERE push_id = :'p1' AND device_id = 1;
+SELECT * FROM pg_temp.checks('one-row UPDATE of attempts');
+CREATE TEMP TABLE kept_rows_before AS
+SELECT ctid AS row_id FROM push_actions_internal.messages UNION ALL SELECT ctid FROM push_actions_internal.campaign_stripes;
+UPDATE actions SET updated_at = now() WHERE push_id = :'p1' AND device_id = 1;
+SELECT * FROM pg_temp.checks('one-row UPDATE of nothing counted');
+SELECT set_eq('SELECT ctid AS row_id FROM push_actions_internal.messages UNION ALL SELECT ctid FROM push_actions_internal.campaign_stripes',
+              'SELECT row_id FROM kept_rows_before',
+              'one-row UPDATE of nothing counted: no kept row is written');
+
 -- COPY, more devices of an existing push and actions without a push
 COPY actions (app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, status, attempts) FROM STDIN;
 901	\N	7	10	ann	t10	ios	sent	1
@@ -89,6 +102,8 @@ COPY actions (app_id, push_id, campaign_id, device_id, profile_id, device_token,
 INSERT INTO actions (app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, status, attempts)
 VALUES (901, :'p1', 7, 8, 'ann', 't8', 'android', 'attempted', 0);
 SELECT * FROM pg_temp.checks('COPY');
+UPDATE actions SET status = 'failed', attempts = 2 WHERE push_id IS NULL AND device_id = 10;
+SELECT * FROM pg_temp.checks('one-row UPDATE of an action without a push');
 
 -- INSERT of many rows in one statement (the plans for large statements)
 INSERT INTO actions (app_id, push_id, campaign_id, device_id, profile_id, platform, status, attempts)
@@ -175,6 +190,10 @@ SELECT set_eq('SELECT scope, push_id FROM verify_rollups()',
 SELECT throws_ok(format($$DELETE FROM actions WHERE push_id = %L AND device_id = 61$$, :'p6'), 'XX001',
 	'the kept roll-ups of table "actions" are out of step',
 	'a write to a message out of step is refused');
+DELETE FROM push_actions_internal.messages WHERE push_id = :'p6' AND app_id = 901;
+SELECT throws_ok(format($$UPDATE actions SET attempts = attempts + 1 WHERE push_id = %L AND device_id = 60$$, :'p6'), 'XX001',
+	'the kept roll-ups of table "actions" are out of step',
+	'a one-row update of a message without its kept row is refused');
 SELECT ok(rebuild_rollups() > 0, 'rebuild_rollups() keeps the messages again');
 SELECT * FROM pg_temp.checks('rebuild_rollups');
 UPDATE actions SET attempts = attempts + 1 WHERE push_id = :'p6' AND device_id = 61;
