@@ -20,6 +20,10 @@ copy_tree "$sys/src/push_actions" as_root
 system_run "$sys" "apt-get update -qq && apt-get install -y -qq --no-install-recommends make >/dev/null" || exit 1
 # the settings the targets read from the environment go along
 vars="PG=$PG"
+if [ -n "${CITUS_SOURCE:-}" ] && [ -f "$CITUS_SOURCE" ]; then
+	as_root cp "$CITUS_SOURCE" "$sys/src/citus.tar.gz"
+	vars="$vars CITUS_SOURCE=/src/citus.tar.gz"
+fi
 for v in SCALE RUNS CALLS SEED FUZZ_SCALE CLIENTS MINUTES SMITH_MINUTES; do
 	[ -n "${!v:-}" ] && vars="$vars $v=${!v}"
 done

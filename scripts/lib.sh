@@ -39,6 +39,32 @@ ensure_deps() {
 	ensure_packages $PACKAGES
 }
 
+# Citus, which Debian does not package, for the distributed test (test/t/
+# 008_citus.pl, skipped without it): built and installed from CITUS_SOURCE, a
+# release tarball of its source, when that is given and Citus is missing.
+# Citus 13 supports PostgreSQL 15 to 17.
+CITUS_PACKAGES="autoconf flex libcurl4-openssl-dev libkrb5-dev liblz4-dev libpam0g-dev libselinux1-dev libzstd-dev libssl-dev libreadline-dev"
+ensure_citus() {
+	local build
+	[ -n "${CITUS_SOURCE:-}" ] || return 0
+	[ -e "$($PG_BIN/pg_config --pkglibdir)/citus.so" ] && return 0
+	case $PG in
+		15 | 16 | 17) ;;
+		*) echo "== Citus: not built, it does not support PostgreSQL $PG"; return 0 ;;
+	esac
+	[ -f "$CITUS_SOURCE" ] || { echo "CITUS_SOURCE=$CITUS_SOURCE: no such file" >&2; return 1; }
+	ensure_packages $CITUS_PACKAGES || return 1
+	echo "== building Citus from $CITUS_SOURCE"
+	build=$(mktemp -d /tmp/citus_build.XXXXXX)
+	(
+		cd "$build" && tar xzf "$CITUS_SOURCE" && cd citus-* \
+			&& ./configure PG_CONFIG=$PG_BIN/pg_config >"$build/build.log" 2>&1 \
+			&& make -j"$(nproc)" >>"$build/build.log" 2>&1 \
+			&& as_root make install >>"$build/build.log" 2>&1
+	) || { tail -30 "$build/build.log"; rm -rf "$build"; return 1; }
+	rm -rf "$build"
+}
+
 # ensure_packages PKG...: installs those of the Debian packages that are missing.
 ensure_packages() {
 	local missing=""

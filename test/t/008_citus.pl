@@ -1,0 +1,163 @@
+# Beyond one server on Citus (SPEC section 9): a coordinator and two workers
+# with Citus preloaded.  A user's table of actions distributed by app_id is
+# summarised with the extension's types and aggregates: grouped by app, each
+# group is computed whole on a worker; across apps, the workers compute
+# partial aggregates that the coordinator combines.  Every answer equals the
+# same query over the same rows in a plain table on one server, also after a
+# third worker joins and the shards are rebalanced.
+#
+# Skipped when Citus is not installed, or does not support this server.
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $pkglibdir = `pg_config --pkglibdir`;
+my ($server_major) = `pg_config --version` =~ /(\d+)/;
+chomp $pkglibdir;
+plan skip_all => "Citus 13 does not support PostgreSQL $server_major (15 to 17 only)"
+  if $server_major > 17 && !-e "$pkglibdir/citus.so";
+plan skip_all => "Citus is not installed (make test CITUS_SOURCE=path/to/citus-13.0.5.tar.gz builds it)"
+  unless -e "$pkglibdir/citus.so";
+
+my @nodes;
+sub citus_node
+{
+	my ($name) = @_;
+	my $node = PostgreSQL::Test::Cluster->new($name);
+	$node->init;
+	$node->append_conf('postgresql.conf', qq{
+shared_preload_libraries = 'citus'
+log_min_messages = warning
+max_prepared_transactions = 20
+citus.local_hostname = '@{[ $node->host ]}'
+});
+	$node->start;
+	push @nodes, $node;
+	return $node;
+}
+
+my $coord = citus_node('coordinator');
+my $citus_default = $coord->safe_psql('postgres',
+	"SELECT default_version FROM pg_available_extensions WHERE name = 'citus'");
+my $worker1 = citus_node('worker1');
+my $worker2 = citus_node('worker2');
+
+for my $node (@nodes)
+{
+	$node->safe_psql('postgres', 'CREATE EXTENSION citus; CREATE EXTENSION push_actions');
+}
+$coord->safe_psql('postgres', qq{
+SELECT citus_set_coordinator_host('@{[ $coord->host ]}', @{[ $coord->port ]});
+SELECT citus_add_node('@{[ $worker1->host ]}', @{[ $worker1->port ]});
+SELECT citus_add_node('@{[ $worker2->host ]}', @{[ $worker2->port ]});
+});
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM citus_get_active_worker_nodes()'),
+	'2', "Citus $citus_default on PostgreSQL $server_major: a coordinator and two workers");
+
+# the same rows twice: distributed by app_id, and in a plain table that
+# stays on the coordinator as the single server's answer
+$coord->safe_psql('postgres', q{
+CREATE TABLE user_actions (
+	app_id bigint NOT NULL, campaign_id bigint, push_id text, profile_id text, device_id bigint,
+	status push_actions.push_status NOT NULL, attempts smallint NOT NULL,
+	summary push_actions.delivery_summary);
+CREATE TABLE single_actions (LIKE user_actions);
+SELECT create_distributed_table('user_actions', 'app_id');
+SELECT setseed(0.25);
+INSERT INTO single_actions
+SELECT 1 + n % 7, CASE WHEN n % 11 <> 0 THEN 10 * (1 + n % 7) + n % 3 END, 'p' || n / 40, 'person' || n / 3, n,
+       (ARRAY['scheduled', 'attempted', 'sent', 'delivered', 'opened', 'converted', 'failed', 'bounced', 'expired'])
+           [1 + floor(random() * 9)::int]::push_actions.push_status,
+       floor(random() * 4)::smallint, NULL
+FROM generate_series(1, 6000) n;
+UPDATE single_actions SET summary = format('{"%s": 1, "attempts": %s}', status, attempts)::push_actions.delivery_summary
+WHERE device_id % 5 = 0;
+INSERT INTO user_actions SELECT * FROM single_actions;
+ANALYZE user_actions; ANALYZE single_actions;
+});
+
+# name => query over "t"; each runs over both tables and must answer alike
+my %queries = (
+	'summary per app and campaign' =>
+	  'SELECT app_id, campaign_id, delivery_summary(status, attempts)::text FROM t GROUP BY 1, 2',
+	'summary per app' =>
+	  'SELECT app_id, delivery_summary(status)::text, status(delivery_summary(status)) FROM t GROUP BY 1',
+	'summary per campaign across apps' =>
+	  'SELECT campaign_id, delivery_summary(status, attempts)::text FROM t GROUP BY 1',
+	'totals' =>
+	  'SELECT delivery_summary(status, attempts)::text, count(*) FROM t',
+	'error rate and pending per app' =>
+	  'SELECT app_id, round(error_rate(delivery_summary(status))::numeric, 6), pending(delivery_summary(status)) FROM t GROUP BY 1',
+	'roll-up per message' =>
+	  'SELECT app_id, push_id, profile_id, rollup_status(status)::text FROM t GROUP BY 1, 2, 3',
+	'messages per rolled-up status across apps' =>
+	  'SELECT s::text, count(*) FROM (SELECT rollup_status(status) AS s FROM t GROUP BY app_id, push_id, profile_id) m GROUP BY 1',
+	'merge of stored summaries per app' =>
+	  'SELECT app_id, delivery_summary(summary)::text FROM t GROUP BY 1',
+	'merge of stored summaries across apps' =>
+	  'SELECT delivery_summary(summary)::text, total(delivery_summary(summary)) FROM t',
+	'operators in filters' =>
+	  q{SELECT app_id, count(*) FROM t WHERE status > 'sent' AND is_final(status) AND summary IS DISTINCT FROM '{}' GROUP BY 1},
+	'min and max of statuses across apps' =>
+	  'SELECT min(status)::text, max(status)::text FROM t',
+);
+
+sub answer
+{
+	my ($table, $sql) = @_;
+	$sql =~ s/\bFROM t\b/FROM $table/;
+	return $coord->safe_psql('postgres',
+		"SET search_path = public, push_actions; SELECT string_agg(x::text, E'\\n' ORDER BY x::text) FROM ($sql) x");
+}
+
+sub all_answers_equal
+{
+	my ($when) = @_;
+	for my $name (sort keys %queries)
+	{
+		my $single = answer('single_actions', $queries{$name});
+		isnt($single, '', "$name: the single server answers");
+		is(answer('user_actions', $queries{$name}), $single, "$when, $name: Citus answers as one server");
+	}
+}
+all_answers_equal('two workers');
+
+sub plan_of
+{
+	my ($sql) = @_;
+	$sql =~ s/\bFROM t\b/FROM user_actions/;
+	return $coord->safe_psql('postgres',
+		"SET search_path = public, push_actions; EXPLAIN (VERBOSE, COSTS OFF) $sql");
+}
+
+# grouped by app: the coordinator only gathers; each group is made on a worker
+my $per_app = plan_of($queries{'summary per app and campaign'});
+note $per_app;
+like($per_app, qr/\A\s*Custom Scan \(Citus Adaptive\)/, 'grouped by app: nothing is aggregated on the coordinator');
+like($per_app, qr/->\s+HashAggregate|->\s+GroupAggregate/, 'grouped by app: the workers aggregate');
+like($per_app, qr/delivery_summary\(status, attempts\)/, 'grouped by app: the workers compute delivery_summary itself');
+
+# across apps: partial aggregates on the workers, combined on the coordinator
+my $totals = plan_of($queries{'totals'});
+note $totals;
+like($totals, qr/\A\s*Aggregate\n.*\n\s*->\s+Custom Scan \(Citus Adaptive\)/s, 'across apps: the coordinator combines');
+like($totals, qr/Query: SELECT pg_catalog\.worker_partial_agg\('delivery_summary\(/,
+	'across apps: the workers send partial aggregates of delivery_summary, not rows');
+like($totals, qr/coord_combine_agg\(/, 'across apps: the coordinator combines them with the combine function');
+
+# a third worker joins and the shards move; the answers stay the same
+my $worker3 = citus_node('worker3');
+$worker3->safe_psql('postgres', 'CREATE EXTENSION citus; CREATE EXTENSION push_actions');
+$coord->safe_psql('postgres', qq{
+SELECT citus_add_node('@{[ $worker3->host ]}', @{[ $worker3->port ]});
+SELECT rebalance_table_shards(shard_transfer_mode => 'block_writes');
+});
+ok($coord->safe_psql('postgres', qq{
+SELECT count(*) > 0 FROM citus_shards WHERE table_name = 'user_actions'::regclass AND nodeport = @{[ $worker3->port ]}}) eq 't',
+	'the rebalance moved shards to the third worker');
+all_answers_equal('three workers after a rebalance');
+
+done_testing();
