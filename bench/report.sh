@@ -144,8 +144,8 @@ mr=$(v "10. message rows of the COPY alone, into a table like the kept one"); mu
 ceiling() { awk -v a="$1" -v m="$2" 'BEGIN { if (a > 0 && m > 0) printf "%.0f", 1 / (1 / a + 1 / m); else print "n/a" }'; }
 c=$(ceiling "$off" "$mr"); cu=$(ceiling "$off" "$mu")
 row "10. ... the cause: the $(v "10. messages in the COPY") message rows of the COPY alone, inserted into a table like the kept one, go at $mr rows of the COPY per second; with nothing else, the COPY could reach at most $c rows/s" "$(ratio "$c" "$off")x" "" ""
-r=$(ratio "$on" "$c"); row "10. ... the target proposed instead: the COPY with the roll-ups kept against that ceiling" "${r}" "$(aim kept_copy_ceiling)" "$(judge kept_copy_ceiling "$r")"
-row "10. ... reference: the same message rows with ON CONFLICT, as a writer that may meet another on a message inserts them ($mu rows/s), make the ceiling $cu rows/s; the COPY against it" "$(ratio "$on" "$cu")" "" ""
+row "10. ... reference: the COPY with the roll-ups kept against that ceiling" "$(ratio "$on" "$c")" "" ""
+r=$(ratio "$on" "$cu"); row "10. ... the target proposed instead: the same message rows with ON CONFLICT, as a writer that may meet another on a message must insert them ($mu rows/s), make the ceiling $cu rows/s; the COPY against it" "${r}" "$(aim kept_copy_ceiling)" "$(judge kept_copy_ceiling "$r")"
 on=$(v "10. record_attempt, 2 clients, kept roll-ups on"); off=$(v "10. record_attempt, 2 clients, kept roll-ups off"); fl=$(v "10. record_attempt, 2 clients, kept roll-ups floor")
 r=$(ratio "$on" "$off"); row "10. record_attempt, 2 clients, with the roll-ups kept ($on tx/s) vs the maintenance off ($off tx/s; kept rows agree afterwards: $(v "10. kept roll-ups agree after the record_attempt runs"))" "${r}x" "$(aim kept_attempt_ratio)" "$(judge kept_attempt_ratio "$r")"
 row "10. ... the floor of row-updated state: maintenance off plus one update of the message's row and one of the campaign's stripe ($fl tx/s)" "$(ratio "$fl" "$off")x" "" ""
