@@ -43,7 +43,7 @@ ensure_deps() {
 # 008_citus.pl, skipped without it): built and installed from CITUS_SOURCE, a
 # release tarball of its source, when that is given and Citus is missing.
 # Citus 13 supports PostgreSQL 15 to 17.
-CITUS_PACKAGES="autoconf flex libcurl4-openssl-dev libkrb5-dev liblz4-dev libpam0g-dev libselinux1-dev libzstd-dev libssl-dev libreadline-dev"
+CITUS_PACKAGES="autoconf flex libicu-dev libcurl4-openssl-dev libkrb5-dev liblz4-dev libpam0g-dev libselinux1-dev libzstd-dev libssl-dev libreadline-dev"
 ensure_citus() {
 	local build
 	[ -n "${CITUS_SOURCE:-}" ] || return 0
