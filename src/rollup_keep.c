@@ -126,7 +126,8 @@
 
 /*
  * The second statement: messages some row left are dropped when empty, and
- * the others have their first times read again from their actions.
+ * the others have their first times read again from their actions (as
+ * recomputed_messages reads them, here over the table the trigger fired on).
  */
 #define SETTLE_SQL(gone, size) \
 	"WITH gone AS (" gone "), touched AS (" \
@@ -140,8 +141,10 @@
 	")" \
 	" UPDATE push_actions_internal.messages m" \
 	" SET (created_at, first_attempt_at) = (" \
-	"  SELECT r.created_at, r.first_attempt_at FROM push_actions_internal.recomputed_messages r" \
-	"  WHERE r.push_id = m.push_id AND r.person = m.person COLLATE \"default\" AND r.app_id = m.app_id)" \
+	"  SELECT min(a.create_time), min(a.create_time) FILTER (WHERE a.status OPERATOR(pg_catalog.<>) 'scheduled')" \
+	"  FROM push_actions.actions a" \
+	"  WHERE a.push_id = m.push_id AND a.app_id = m.app_id" \
+	"   AND push_actions_internal.message_person(a.campaign_id, a.profile_id, a.device_id) = m.person COLLATE \"default\")" \
 	" FROM touched t" \
 	" WHERE m.push_id = t.push_id AND m.person = t.person AND m.app_id = t.app_id" \
 	"  AND pg_catalog.total(m.summary) > 0" \
@@ -169,9 +172,9 @@ static const char *const statements[3][2][2] = {
 
 /* Runs a statement through the plan cache; returns SPI's result code. */
 static int
-run_statement(const char *sql)
+run_statement(const char *sql, Relation actions)
 {
-	SPIPlanPtr	plan = plan_cache_get(sql, 0, NULL);
+	SPIPlanPtr	plan = plan_cache_get(kept_statement_for(sql, actions), 0, NULL);
 
 	return SPI_execute_plan(plan, NULL, NULL, false, 0);
 }
@@ -261,13 +264,13 @@ keep_rollups(PG_FUNCTION_ARGS)
 	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "SPI_register_trigger_data failed");
 
-	if (run_statement(statements[kept_event][0][large]) != SPI_OK_SELECT)
+	if (run_statement(statements[kept_event][0][large], trigdata->tg_relation) != SPI_OK_SELECT)
 		elog(ERROR, "keep_rollups: applying the deltas failed");
 	out_of_step = result_count(1);
 	unsettled = result_count(2);
 	if (out_of_step > 0)
 		report_out_of_step(out_of_step);
-	if (unsettled > 0 && run_statement(statements[kept_event][1][large]) != SPI_OK_UPDATE)
+	if (unsettled > 0 && run_statement(statements[kept_event][1][large], trigdata->tg_relation) != SPI_OK_UPDATE)
 		elog(ERROR, "keep_rollups: settling the messages left failed");
 
 	SPI_finish();
