@@ -10,7 +10,7 @@ OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 # written by hand and never built.
 SQL_SOURCES = $(addprefix sql/src/, schemas.sql push_status.sql vocabulary.sql delivery_summary.sql \
 	aggregates.sql tables.sql indexes.sql references.sql kept_rollups.sql api_create.sql api_status.sql \
-	retention.sql views.sql listing.sql pushes_api.sql delivery_events.sql)
+	retention.sql views.sql listing.sql pushes_api.sql delivery_events.sql distribute.sql)
 DATA_built = sql/push_actions--$(EXTVERSION).sql
 DATA = sql/push_actions--1.0.sql $(wildcard sql/push_actions--*--*.sql)
 

@@ -100,7 +100,8 @@ INSERT INTO declared VALUES
 ('push_actions_internal.keep_rollups()', 'f', 'v', 'u', false),
 ('push_actions_internal.forget_rollups()', 'f', 'v', 'u', false),
 ('push_actions.verify_rollups()', 'f', 's', 'u', false),
-('push_actions.rebuild_rollups()', 'f', 'v', 'u', false);
+('push_actions.rebuild_rollups()', 'f', 'v', 'u', false),
+('push_actions.distribute()', 'f', 'v', 'u', false);
 
 SELECT set_eq($$SELECT signature, prokind, provolatile, proparallel, proisstrict FROM ext_functions$$,
               $$SELECT * FROM declared$$,
@@ -228,12 +229,12 @@ SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
           'the internal helpers live in push_actions_internal');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text) FROM ext_functions p
            WHERE NOT has_function_privilege('public', p.oid, 'EXECUTE')),
-          ARRAY['push_actions.rebuild_rollups()', 'push_actions.rotate_app_key(bigint,interval)',
+          ARRAY['push_actions.distribute()', 'push_actions.rebuild_rollups()', 'push_actions.rotate_app_key(bigint,interval)',
                 'push_actions.set_reference_key_triggers(boolean)', 'push_actions.verify_rollups()',
                 'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()',
                 'push_actions_internal.forbid_key_change()', 'push_actions_internal.forget_rollups()',
                 'push_actions_internal.keep_rollups()'],
-          'PUBLIC may not execute the trigger functions, the owner''s switch of the key triggers, the key rotation, nor the roll-ups'' check and rebuild');
+          'PUBLIC may not execute the trigger functions, the owner''s switch of the key triggers, the key rotation, the roll-ups'' check and rebuild, nor distribute()');
 SELECT is((SELECT count(*)::int FROM ext_functions f JOIN pg_proc p ON p.oid = f.oid
            WHERE p.pronamespace = 'push_actions'::regnamespace AND p.prorettype = 'trigger'::regtype), 0,
           'no trigger function in the API schema');

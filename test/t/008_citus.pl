@@ -151,13 +151,8 @@ like($totals, qr/Query: SELECT pg_catalog\.worker_partial_agg\('delivery_summary
 	'across apps: the workers send partial aggregates of delivery_summary, not rows');
 like($totals, qr/coord_combine_agg\(/, 'across apps: the coordinator combines them with the combine function');
 
-# The extension's own tables on Citus, kept roll-ups included.  Until
-# push_actions.distribute() does it (issue 22), the steps below distribute
-# them by hand: the extension's views and its references (foreign keys and
-# the statement-level triggers that enforce them on one server) are taken
-# off on every node, apps becomes a reference table and the other tables are
-# distributed by app_id, colocated, and the foreign keys, now enforced by
-# Citus on the shards, and the views come back.  The same rows go into a
+# The extension's own tables on Citus, kept roll-ups included, distributed
+# by push_actions.distribute() with data in them.  The same rows go into a
 # database without Citus on the coordinator, the single server, by the same
 # statements; after each write the kept roll-ups on the cluster must have no
 # difference from their recomputation, and message_status and
@@ -188,51 +183,21 @@ SELECT 90000 + i, 1 + i % 6, 10 + i % 4, i, 'e' || i, 'other', 'email', 'sent', 
 FROM generate_series(1, 20) i;
 });
 
-sub distribute_by_hand
-{
-	my ($node) = @_;
-	my $drop_references = q{
-ALTER TABLE push_actions.pushes DROP CONSTRAINT pushes_app_id_fkey;
-ALTER TABLE push_actions.daily_rollups DROP CONSTRAINT daily_rollups_app_id_fkey;
-ALTER TABLE push_actions.actions DROP CONSTRAINT actions_app_id_fkey, DROP CONSTRAINT actions_push_fkey;
-ALTER TABLE push_actions_internal.app_keys DROP CONSTRAINT app_keys_app_id_fkey;};
-	$node->safe_psql('postgres', qq{
-SELECT bool_and(success) FROM run_command_on_workers(\$\$$drop_references\$\$);
-$drop_references
-CREATE TEMP TABLE extension_views AS
-SELECT c.oid, c.oid::regclass::text AS name, pg_get_viewdef(c.oid) AS definition, c.relacl
-FROM pg_depend d JOIN pg_class c ON c.oid = d.objid
-WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'push_actions')
-  AND d.classid = 'pg_class'::regclass AND c.relkind = 'v';
-DO \$\$ DECLARE v record; BEGIN
-	FOR v IN SELECT name FROM extension_views LOOP EXECUTE format('ALTER EXTENSION push_actions DROP VIEW %s', v.name); END LOOP;
-	FOR v IN SELECT name FROM extension_views LOOP EXECUTE format('DROP VIEW IF EXISTS %s CASCADE', v.name); END LOOP;
-END \$\$;
-SET citus.enable_unsafe_triggers = on;
-DROP TRIGGER actions_check_parents ON push_actions.actions;
-DROP TRIGGER pushes_delete_actions ON push_actions.pushes;
-DROP TRIGGER apps_delete_actions ON push_actions.apps;
--- the kept rows travel with their tables; the actions' copy into their
--- shards must not count them again
-ALTER TABLE push_actions.actions DISABLE TRIGGER actions_keep_rollups_insert;
-SELECT create_reference_table('push_actions.apps');
-SELECT create_distributed_table('push_actions.pushes', 'app_id');
-SELECT create_distributed_table(t, 'app_id', colocate_with => 'push_actions.pushes')
-FROM unnest(ARRAY['push_actions.actions', 'push_actions.daily_rollups', 'push_actions_internal.messages',
-                  'push_actions_internal.campaign_stripes', 'push_actions_internal.app_keys']) t;
-ALTER TABLE push_actions.actions ENABLE ALWAYS TRIGGER actions_keep_rollups_insert;
-ALTER TABLE push_actions.pushes ADD CONSTRAINT pushes_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
-ALTER TABLE push_actions.actions ADD CONSTRAINT actions_push_fkey FOREIGN KEY (app_id, push_id) REFERENCES push_actions.pushes ON DELETE CASCADE;
-ALTER TABLE push_actions.actions ADD CONSTRAINT actions_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
-DO \$\$ DECLARE v record; BEGIN
-	FOR v IN SELECT name, definition FROM extension_views ORDER BY oid LOOP
-		EXECUTE format('CREATE VIEW %s AS %s', v.name, v.definition);
-		EXECUTE format('ALTER EXTENSION push_actions ADD VIEW %s', v.name);
-	END LOOP;
-END \$\$;
-}, on_error_die => 1);
-}
-distribute_by_hand($coord);
+is($coord->safe_psql('single', 'SELECT push_actions.distribute()'), 'nothing to do: no Citus',
+	'distribute() changes nothing on a server without Citus');
+$coord->safe_psql('postgres', q{
+CREATE ROLE analyst;
+GRANT SELECT ON push_actions.campaign_overview TO analyst;
+});
+is($coord->safe_psql('postgres', 'SELECT push_actions.distribute()'), 'distributed', 'distribute() distributes');
+is($coord->safe_psql('postgres', 'SELECT push_actions.distribute()'), 'nothing to do: already distributed',
+	'distribute() a second time does nothing');
+is($coord->safe_psql('postgres', q{
+SELECT obj_description('push_actions.message_status'::regclass, 'pg_class') IS NOT NULL
+   AND has_table_privilege('analyst', 'push_actions.campaign_overview', 'SELECT')
+   AND (SELECT count(*) FROM pg_depend WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'push_actions')
+        AND classid = 'pg_class'::regclass AND objid IN (SELECT oid FROM pg_class WHERE relkind = 'v')) = 8}),
+	't', 'the views are made again with their comments and grants, members of the extension');
 is($coord->safe_psql('postgres', q{
 SELECT string_agg(logicalrelid::text || ':' || partmethod::text, ' ' ORDER BY logicalrelid::text) FROM pg_dist_partition
 WHERE logicalrelid::text LIKE 'push_actions%'}),
