@@ -6,7 +6,9 @@ CREATE FUNCTION push_actions_internal.is_dead_token_error(message text) RETURNS 
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$ SELECT message ~* '(DEVICE_UNREGISTERED|\mUNREGISTERED\M|Application is Uninstalled|DeviceNotRegistered)' $$;
 
--- Locks one action for a status change, or says why it cannot be had.
+-- Locks an action for a write API call, or raises no_data_found.  The app
+-- is read first so that the lock names the action's whole key: on Citus
+-- (push_actions.distribute()) only a lock by app_id is routed to one shard.
 CREATE FUNCTION push_actions_internal.lock_action(action_id bigint)
 	RETURNS push_actions.actions
 	LANGUAGE plpgsql VOLATILE
@@ -14,11 +16,14 @@ CREATE FUNCTION push_actions_internal.lock_action(action_id bigint)
 	AS $$
 DECLARE
 	row push_actions.actions;
+	app bigint;
 BEGIN
 	IF action_id IS NULL THEN
 		RAISE EXCEPTION 'action_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	SELECT * INTO row FROM push_actions.actions a WHERE a.action_id = lock_action.action_id FOR UPDATE;
+	SELECT a.app_id INTO app FROM push_actions.actions a WHERE a.action_id = lock_action.action_id;
+	SELECT * INTO row FROM push_actions.actions a
+	WHERE a.action_id = lock_action.action_id AND a.app_id = app FOR UPDATE;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'action % does not exist', action_id USING ERRCODE = 'no_data_found';
 	END IF;
@@ -77,7 +82,7 @@ BEGIN
 	    attempts = tries,
 	    error_message = CASE WHEN ok THEN NULL ELSE record_attempt.error_message END,
 	    updated_at = now()
-	WHERE a.action_id = record_attempt.action_id;
+	WHERE a.action_id = record_attempt.action_id AND a.app_id = cur.app_id;
 	RETURN new_status;
 END
 $$;
@@ -107,7 +112,7 @@ BEGIN
 		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, status);
 	END IF;
 	UPDATE push_actions.actions a SET status = record_event.status, updated_at = at
-	WHERE a.action_id = record_event.action_id;
+	WHERE a.action_id = record_event.action_id AND a.app_id = cur.app_id;
 	RETURN status;
 END
 $$;
@@ -131,7 +136,7 @@ BEGIN
 			USING ERRCODE = 'object_not_in_prerequisite_state';
 	END IF;
 	UPDATE push_actions.actions a SET status = 'attempted', updated_at = now()
-	WHERE a.action_id = retry.action_id;
+	WHERE a.action_id = retry.action_id AND a.app_id = cur.app_id;
 	RETURN 'attempted'::push_actions.push_status;
 END
 $$;

@@ -224,6 +224,19 @@ sub kept_equal
 }
 kept_equal('distributed with data');
 
+# the write API, called on the coordinator: each call finds its action's app,
+# then locks and updates the action on its shard
+on_both(q{
+SELECT record_attempt(104, true);
+SELECT record_event(104, 'delivered');
+SELECT record_attempt(105, false, 'timeout', true);
+SELECT retry(105);
+SELECT record_event(90005, 'delivered');
+});
+kept_equal('record_attempt, record_event and retry');
+is($coord->safe_psql('postgres', q{SELECT status || ':' || attempts FROM push_actions.actions WHERE action_id IN (104, 105) ORDER BY action_id}),
+	"delivered:3\nattempted:1", 'the write API calls changed the actions as on one server');
+
 # writes on the cluster: each fires the kept roll-ups' trigger on the shards
 on_both(q{
 INSERT INTO pushes (push_id, app_id, campaign_id, payload, created_at, expires_at)
