@@ -3,8 +3,8 @@
 # the plain SQL that regroups the live actions; writes with the maintenance
 # on, off (its triggers disabled) and against their floors.  The queries and
 # pgbench scripts are the files in bench/queries/kept/.
-KEPT=$(pwd)/bench/queries/kept
-WRITES=$(pwd)/bench/queries/writes
+KEPT=$BENCH_QUERIES/kept
+WRITES=$BENCH_QUERIES/writes
 
 section "10. kept roll-ups: campaign_overview and message_status"
 time_group "10. campaign_overview, all campaigns" 0 "" "$(query $KEPT/overview_all.sql)" \

@@ -152,7 +152,7 @@ echo "   $actions actions in $pushes pushes, table $(q -At -c "SELECT pg_size_pr
 # The queries of measurements 1-3 are the files in bench/queries/aggregates/.
 # Per message there are two plain-SQL forms; rollup_status is measured against
 # the better of the two.
-AGG=bench/queries/aggregates
+AGG=$BENCH_QUERIES/aggregates
 # query FILE: a query file as one statement (its comment lines and final ; dropped)
 query() { grep -v '^--' "$1" | sed 's/;[[:space:]]*$//'; }
 
@@ -205,7 +205,7 @@ aggregates " [random_page_cost 1.1]" "SET random_page_cost = 1.1;"
 
 section "4. list_push_devices latency over $CALLS calls (pgbench, prepared)"
 # the pgbench scripts are the files in bench/queries/listing/
-LISTING=$(pwd)/bench/queries/listing
+LISTING=$BENCH_QUERIES/listing
 big_campaign=$(q -At -c "SELECT campaign_id FROM actions WHERE app_id = 1 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
 since=$(q -At -c "SELECT extract(epoch FROM now() - interval '20 days')::bigint")
 # a script run once through psql, its random campaign fixed at 1001
@@ -226,7 +226,7 @@ latencies "4. list_push_devices, offset 10000" "$LISTING/deep_ours.sql" "4. hand
 unset PGBENCH_DEFS
 
 section "5. push_info latency over $CALLS calls"
-INFO=$(pwd)/bench/queries/push_info
+INFO=$BENCH_QUERIES/push_info
 big_push=$(q -At -c "SELECT push_id FROM pushes WHERE push_id = lpad(to_hex(7), 24, '0')")
 big_app=$(q -At -c "SELECT app_id FROM pushes WHERE push_id = '$big_push'")
 typical_push=$(q -At -c "SELECT push_id FROM actions WHERE app_id = 1 AND status = 'sent' AND platform = 'android' AND push_id IN (SELECT push_id FROM pushes WHERE app_id = 1 AND expires_at > now()) LIMIT 1")

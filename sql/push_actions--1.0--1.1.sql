@@ -1104,6 +1104,7 @@ ALTER TABLE push_actions_internal.app_keys DROP CONSTRAINT IF EXISTS app_keys_ap
 	version text;
 	bad record;
 	v record;
+	g record;
 	t text;
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
@@ -1198,9 +1199,9 @@ BEGIN
 		               v.definition);
 		EXECUTE format('ALTER EXTENSION push_actions ADD VIEW %s', v.name);
 		EXECUTE format('COMMENT ON VIEW %s IS %L', v.name, v.comment);
-		FOR bad IN SELECT a.privilege_type, a.grantee FROM aclexplode(v.relacl) a WHERE a.grantee <> v.relowner LOOP
-			EXECUTE format('GRANT %s ON %s TO %s', bad.privilege_type, v.name,
-			               CASE WHEN bad.grantee = 0 THEN 'PUBLIC' ELSE bad.grantee::regrole::text END);
+		FOR g IN SELECT a.privilege_type, a.grantee FROM aclexplode(v.relacl) a WHERE a.grantee <> v.relowner LOOP
+			EXECUTE format('GRANT %s ON %s TO %s', g.privilege_type, v.name,
+			               CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END);
 		END LOOP;
 	END LOOP;
 	RETURN 'distributed';

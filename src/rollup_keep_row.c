@@ -99,29 +99,21 @@ same_value(TupleTableSlot *a, TupleTableSlot *b, int attno)
 						  att->attbyval, att->attlen);
 }
 
-/* What one action counts in a summary: its device under its status, its attempts. */
+/*
+ * A summary that counts one under status with these attempts (an action), or
+ * nothing when not counted (a message whose rolled-up status is unknown).
+ */
 static DeliverySummary *
-action_summary(PushStatus status, int16 attempts)
+count_of_one(bool counted, PushStatus status, int16 attempts)
 {
 	DeliverySummary *s = palloc0(sizeof(DeliverySummary));
 
-	Assert(push_status_is_valid(status));
-	Assert(attempts >= 0);
-	s->counts[status] = 1;
-	s->attempts = attempts;
-	return s;
-}
-
-/* One message in a summary of messages, under its rolled-up status (none when NULL). */
-static DeliverySummary *
-message_summary(bool known, PushStatus status)
-{
-	DeliverySummary *s = palloc0(sizeof(DeliverySummary));
-
-	if (known)
+	if (counted)
 	{
 		Assert(push_status_is_valid(status));
+		Assert(attempts >= 0);
 		s->counts[status] = 1;
+		s->attempts = attempts;
 	}
 	return s;
 }
@@ -184,8 +176,8 @@ keep_one_row_update(TriggerData *trigdata)
 		return eligible;
 	}
 
-	plus = action_summary(new_status, new_attempts);
-	minus = action_summary(old_status, old_attempts);
+	plus = count_of_one(true, new_status, new_attempts);
+	minus = count_of_one(true, old_status, old_attempts);
 	of_push = !new_row->tts_isnull[attnos[KEY_PUSH] - 1];
 	summary_oid = summary_type();
 
@@ -246,8 +238,8 @@ keep_one_row_update(TriggerData *trigdata)
 		Datum		values[6] = {
 			new_row->tts_values[app], new_row->tts_values[campaign],
 			DeliverySummaryPGetDatum(plus), DeliverySummaryPGetDatum(minus),
-			DeliverySummaryPGetDatum(message_summary(joined_known, joined)),
-			DeliverySummaryPGetDatum(message_summary(departed_known, departed))
+			DeliverySummaryPGetDatum(count_of_one(joined_known, joined, 0)),
+			DeliverySummaryPGetDatum(count_of_one(departed_known, departed, 0))
 		};
 		char		nulls[6] = {' ', new_row->tts_isnull[campaign] ? 'n' : ' ', ' ', ' ', ' ', ' '};
 

@@ -17,6 +17,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
+#include "plan_cache.h"
 #include "rollup_keep.h"
 
 #define ACTIONS_NAME "actions"
@@ -73,7 +74,7 @@ colocated_shard(int64 actions_shard, const char *kept_table)
 	bool		isnull;
 	Datum		name;
 
-	if (SPI_execute_with_args(COLOCATED_SHARD_SQL, 2, types, values, NULL, true, 0) != SPI_OK_SELECT)
+	if (SPI_execute_plan(plan_cache_get(COLOCATED_SHARD_SQL, 2, types), values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "keep_rollups: reading Citus's shards failed");
 	if (SPI_processed != 1)
 		ereport(ERROR,
