@@ -305,9 +305,12 @@ CREATE OR REPLACE FUNCTION push_actions.fold_actions(older_than timestamptz, bat
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
 DECLARE
-	app_ids		bigint[];
+	app			bigint;
 	push_ids	text[];
 	action_ids	bigint[];
+	pushes_left	integer := batch;
+	alone_left	integer := batch;
+	folded		bigint := 0;
 BEGIN
 	IF older_than IS NULL THEN
 		RAISE EXCEPTION 'older_than must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -315,16 +318,23 @@ BEGIN
 	IF batch IS NULL OR batch < 1 THEN
 		RAISE EXCEPTION 'batch must be a positive number of pushes' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	-- SKIP LOCKED: a concurrent fold takes other pushes instead of waiting on these
-	SELECT array_agg(p.app_id), array_agg(p.push_id) INTO app_ids, push_ids FROM (
-		SELECT app_id, push_id FROM push_actions.pushes
-		WHERE created_at < older_than ORDER BY created_at LIMIT batch
-		FOR UPDATE SKIP LOCKED) p;
-	SELECT array_agg(a.action_id) INTO action_ids FROM (
-		SELECT action_id FROM push_actions.actions
-		WHERE push_id IS NULL AND create_time < older_than ORDER BY create_time LIMIT batch
-		FOR UPDATE SKIP LOCKED) a;
-	RETURN push_actions_internal.fold_and_delete(coalesce(app_ids, '{}'), coalesce(push_ids, '{}'), coalesce(action_ids, '{}'));
+	FOR app IN SELECT a.app_id FROM push_actions.apps a ORDER BY a.app_id LOOP
+		EXIT WHEN pushes_left = 0 AND alone_left = 0;
+		-- SKIP LOCKED: a concurrent fold takes other pushes instead of waiting on these
+		SELECT array_agg(p.push_id) INTO push_ids FROM (
+			SELECT push_id FROM push_actions.pushes
+			WHERE app_id = app AND created_at < older_than ORDER BY created_at LIMIT pushes_left
+			FOR UPDATE SKIP LOCKED) p;
+		SELECT array_agg(a.action_id) INTO action_ids FROM (
+			SELECT action_id FROM push_actions.actions
+			WHERE app_id = app AND push_id IS NULL AND create_time < older_than ORDER BY create_time LIMIT alone_left
+			FOR UPDATE SKIP LOCKED) a;
+		CONTINUE WHEN push_ids IS NULL AND action_ids IS NULL;
+		folded := folded + push_actions_internal.fold_and_delete(app, coalesce(push_ids, '{}'), coalesce(action_ids, '{}'));
+		pushes_left := pushes_left - coalesce(cardinality(push_ids), 0);
+		alone_left := alone_left - coalesce(cardinality(action_ids), 0);
+	END LOOP;
+	RETURN folded;
 END
 $$;
 
@@ -334,8 +344,9 @@ CREATE OR REPLACE FUNCTION push_actions.purge(now timestamptz DEFAULT now(), bat
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
 DECLARE
-	app_ids		bigint[];
+	app			bigint;
 	push_ids	text[];
+	purged		bigint := 0;
 BEGIN
 	IF now IS NULL THEN
 		RAISE EXCEPTION 'now must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -343,40 +354,43 @@ BEGIN
 	IF batch IS NULL OR batch < 1 THEN
 		RAISE EXCEPTION 'batch must be a positive number of pushes' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	-- Expired, or every action final for 2 days.  SKIP LOCKED: concurrent purges
-	-- take different pushes; a push being written to waits for the next run.
-	SELECT array_agg(c.app_id), array_agg(c.push_id) INTO app_ids, push_ids FROM (
-		SELECT p.app_id, p.push_id FROM push_actions.pushes p
-		WHERE p.expires_at <= purge.now
-		   OR (p.created_at <= purge.now - interval '2 days'
-		       AND NOT EXISTS (SELECT 1 FROM push_actions.actions a
-		                       WHERE a.app_id = p.app_id AND a.push_id = p.push_id
-		                         AND a.status = ANY (push_actions_internal.statuses('unfinished')))
-		       AND NOT EXISTS (SELECT 1 FROM push_actions.actions a
-		                       WHERE a.app_id = p.app_id AND a.push_id = p.push_id
-		                         AND a.updated_at > purge.now - interval '2 days'))
-		ORDER BY p.expires_at
-		LIMIT batch
-		FOR UPDATE OF p SKIP LOCKED) c;
-	IF app_ids IS NULL THEN
-		RETURN 0;
-	END IF;
-	-- Every action of these pushes is locked before any changes: the expiry
-	-- below locks the kept rows of its messages, and the fold then needs no
-	-- further action lock that a send to another device of such a message,
-	-- waiting for one of those rows, could hold.
-	PERFORM 1 FROM push_actions.actions a, unnest(app_ids, push_ids) AS k(app_id, push_id)
-	WHERE a.app_id = k.app_id AND a.push_id = k.push_id
-	ORDER BY a.action_id
-	FOR UPDATE OF a;
-	-- what never finished before expiry is counted as expired
-	UPDATE push_actions.actions a SET status = 'expired', updated_at = purge.now
-	FROM unnest(app_ids, push_ids) AS k(app_id, push_id), push_actions.pushes p
-	WHERE a.app_id = k.app_id AND a.push_id = k.push_id
-	  AND p.app_id = k.app_id AND p.push_id = k.push_id AND p.expires_at <= purge.now
-	  AND a.status = ANY (push_actions_internal.statuses('unfinished'));
-	PERFORM push_actions_internal.fold_and_delete(app_ids, push_ids, '{}');
-	RETURN cardinality(push_ids);
+	FOR app IN SELECT a.app_id FROM push_actions.apps a ORDER BY a.app_id LOOP
+		EXIT WHEN purged = batch;
+		-- Expired, or every action final for 2 days.  SKIP LOCKED: concurrent
+		-- purges take different pushes; a push being written to waits for the next run.
+		SELECT array_agg(c.push_id) INTO push_ids FROM (
+			SELECT p.push_id FROM push_actions.pushes p
+			WHERE p.app_id = app
+			  AND (p.expires_at <= purge.now
+			       OR (p.created_at <= purge.now - interval '2 days'
+			           AND NOT EXISTS (SELECT 1 FROM push_actions.actions a
+			                           WHERE a.app_id = app AND a.push_id = p.push_id
+			                             AND a.status = ANY (push_actions_internal.statuses('unfinished')))
+			           AND NOT EXISTS (SELECT 1 FROM push_actions.actions a
+			                           WHERE a.app_id = app AND a.push_id = p.push_id
+			                             AND a.updated_at > purge.now - interval '2 days')))
+			ORDER BY p.expires_at
+			LIMIT batch - purged
+			FOR UPDATE OF p SKIP LOCKED) c;
+		CONTINUE WHEN push_ids IS NULL;
+		-- Every action of these pushes is locked before any changes: the expiry
+		-- below locks the kept rows of its messages, and the fold then needs no
+		-- further action lock that a send to another device of such a message,
+		-- waiting for one of those rows, could hold.
+		PERFORM 1 FROM push_actions.actions a
+		WHERE a.app_id = app AND a.push_id = ANY (push_ids)
+		ORDER BY a.action_id
+		FOR UPDATE OF a;
+		-- what never finished before expiry is counted as expired
+		UPDATE push_actions.actions a SET status = 'expired', updated_at = purge.now
+		FROM push_actions.pushes p
+		WHERE a.app_id = app AND a.push_id = ANY (push_ids)
+		  AND p.app_id = app AND p.push_id = a.push_id AND p.expires_at <= purge.now
+		  AND a.status = ANY (push_actions_internal.statuses('unfinished'));
+		PERFORM push_actions_internal.fold_and_delete(app, push_ids, '{}');
+		purged := purged + cardinality(push_ids);
+	END LOOP;
+	RETURN purged;
 END
 $$;
 
@@ -454,7 +468,7 @@ BEGIN
 	IF NOT FOUND THEN
 		RETURN push_actions_internal.push_error('INVALID_PUSH_ID');
 	END IF;
-	PERFORM push_actions_internal.fold_and_delete(ARRAY[(hit.push).app_id], ARRAY[(hit.push).push_id], '{}');
+	PERFORM push_actions_internal.fold_and_delete((hit.push).app_id, ARRAY[(hit.push).push_id], '{}');
 	RETURN '{"success": true}'::jsonb;
 END
 $$;
@@ -472,6 +486,15 @@ CREATE OR REPLACE FUNCTION push_actions_internal.new_push_id() RETURNS text
 -- index repeated its columns and cost every push insert.
 DROP INDEX push_actions.pushes_push_id_idx;
 
+-- Retention goes one app at a time (on Citus, each statement on the app's
+-- shard): an app's pushes by expiry and by age, its standalone actions by age.
+DROP INDEX push_actions.pushes_expires_idx;
+CREATE INDEX pushes_expires_idx ON push_actions.pushes (app_id, expires_at);
+DROP INDEX push_actions.pushes_created_idx;
+CREATE INDEX pushes_created_idx ON push_actions.pushes (app_id, created_at);
+DROP INDEX push_actions.actions_standalone_idx;
+CREATE INDEX actions_standalone_idx ON push_actions.actions (app_id, create_time) WHERE push_id IS NULL;
+
 -- Each vocabulary is written once (statuses' groups in C, platforms, the
 -- pending device, the message's key; vocabulary.sql): the platform CHECK is
 -- re-validated and the three partial indexes are rebuilt on the same rows.
@@ -488,57 +511,74 @@ DROP INDEX push_actions.actions_unfinished_idx;
 CREATE INDEX actions_unfinished_idx ON push_actions.actions (app_id, push_id)
 	WHERE status = ANY (push_actions_internal.statuses('unfinished'));
 
-CREATE OR REPLACE FUNCTION push_actions_internal.fold_and_delete(app_ids bigint[], push_ids text[], action_ids bigint[])
+DROP FUNCTION push_actions_internal.fold_and_delete(bigint[], text[], bigint[]);
+-- Folds the given pushes of one app (whole, with all their actions) and its
+-- standalone actions into daily_rollups and deletes them, in one transaction:
+-- a row is either still in actions or counted in daily_rollups, never both
+-- and never twice.  One app per call and every statement bound to it, so that
+-- on Citus each runs as one task on the app's shard.  Returns the number of
+-- actions folded.
+CREATE FUNCTION push_actions_internal.fold_and_delete(app bigint, push_ids text[], action_ids bigint[])
 	RETURNS bigint
-	LANGUAGE sql VOLATILE
+	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
-WITH push_gone AS (
-	DELETE FROM push_actions.actions a
-	USING unnest(app_ids, push_ids) AS k(app_id, push_id)
-	WHERE a.app_id = k.app_id AND a.push_id = k.push_id
-	RETURNING a.*
-), standalone_gone AS (
-	DELETE FROM push_actions.actions a
-	WHERE a.action_id = ANY (action_ids) AND a.push_id IS NULL
-	RETURNING a.*
-), gone AS (
-	SELECT * FROM push_gone UNION ALL SELECT * FROM standalone_gone
-), pushes_gone AS (
-	DELETE FROM push_actions.pushes p
-	USING unnest(app_ids, push_ids) AS k(app_id, push_id)
-	WHERE p.app_id = k.app_id AND p.push_id = k.push_id
-), msgs AS (
-	SELECT app_id, campaign_id,
-	       (array_agg(platform ORDER BY action_id))[1] AS platform,
-	       (min(create_time) AT TIME ZONE 'UTC')::date AS day,
-	       rollup_status(status) AS status
-	FROM gone
-	GROUP BY app_id, push_id, campaign_id, profile_id,
-	         push_actions_internal.message_device(profile_id, device_id),
-	         push_actions_internal.message_action(push_id, action_id)
-), parts AS (
-	SELECT app_id, campaign_id, platform, (create_time AT TIME ZONE 'UTC')::date AS day,
-	       delivery_summary(status, attempts) AS summary, NULL::push_actions.delivery_summary AS messages
-	FROM gone GROUP BY 1, 2, 3, 4
-	UNION ALL
-	SELECT app_id, campaign_id, platform, day, NULL, delivery_summary(status)
-	FROM msgs GROUP BY 1, 2, 3, 4
-), folded AS (
-	INSERT INTO push_actions.daily_rollups AS r (app_id, campaign_id, platform, day, summary, messages)
-	SELECT app_id, campaign_id, platform, day,
-	       coalesce(delivery_summary(summary), '{}'),
-	       coalesce(delivery_summary(messages), '{}')
-	FROM parts GROUP BY 1, 2, 3, 4
-	-- in key order: two folds that share rows (same app, campaign, platform and
-	-- day) then take them in the same order and wait instead of deadlocking
-	ORDER BY 1, 2, 3, 4
-	ON CONFLICT (app_id, campaign_id, platform, day) DO UPDATE
-	SET summary = r.summary + excluded.summary,
-	    messages = r.messages + excluded.messages
-)
--- data-modifying CTEs run whether or not the result reads them
-SELECT count(*) FROM gone
+DECLARE
+	folded	bigint;
+	rows	push_actions.daily_rollups[];
+BEGIN
+	-- the deletes are CTEs of a SELECT, not of the INSERT below: Citus routes
+	-- a statement whose CTEs delete to one shard, not one whose CTEs insert
+	WITH push_gone AS (
+		DELETE FROM push_actions.actions a
+		WHERE a.app_id = app AND a.push_id = ANY (push_ids)
+		RETURNING a.*
+	), standalone_gone AS (
+		DELETE FROM push_actions.actions a
+		WHERE a.app_id = app AND a.action_id = ANY (action_ids) AND a.push_id IS NULL
+		RETURNING a.*
+	), pushes_gone AS (
+		DELETE FROM push_actions.pushes p
+		WHERE p.app_id = app AND p.push_id = ANY (push_ids)
+	), gone AS (
+		SELECT * FROM push_gone UNION ALL SELECT * FROM standalone_gone
+	), msgs AS (
+		SELECT campaign_id,
+		       (array_agg(platform ORDER BY action_id))[1] AS platform,
+		       (min(create_time) AT TIME ZONE 'UTC')::date AS day,
+		       rollup_status(status) AS status
+		FROM gone
+		GROUP BY push_id, campaign_id, profile_id,
+		         push_actions_internal.message_device(profile_id, device_id),
+		         push_actions_internal.message_action(push_id, action_id)
+	), parts AS (
+		SELECT campaign_id, platform, (create_time AT TIME ZONE 'UTC')::date AS day, count(*) AS n,
+		       delivery_summary(status, attempts) AS summary, NULL::push_actions.delivery_summary AS messages
+		FROM gone GROUP BY 1, 2, 3
+		UNION ALL
+		SELECT campaign_id, platform, day, 0, NULL, delivery_summary(status)
+		FROM msgs GROUP BY 1, 2, 3
+	), per_day AS (
+		SELECT campaign_id, platform, day, sum(n) AS n,
+		       coalesce(delivery_summary(summary), '{}') AS summary,
+		       coalesce(delivery_summary(messages), '{}') AS messages
+		FROM parts GROUP BY 1, 2, 3
+	)
+	SELECT coalesce(sum(d.n), 0),
+	       array_agg(ROW(app, d.campaign_id, d.platform, d.day, d.summary, d.messages)::push_actions.daily_rollups)
+	INTO folded, rows
+	FROM per_day d;
+	IF rows IS NOT NULL THEN
+		-- in key order: two folds that share rows (same app, campaign, platform
+		-- and day) then take them in the same order and wait instead of deadlocking
+		INSERT INTO push_actions.daily_rollups AS r
+		SELECT * FROM unnest(rows) ORDER BY campaign_id, platform, day
+		ON CONFLICT (app_id, campaign_id, platform, day) DO UPDATE
+		SET summary = r.summary + excluded.summary,
+		    messages = r.messages + excluded.messages;
+	END IF;
+	RETURN folded;
+END
 $$;
 
 CREATE OR REPLACE VIEW push_actions.push_devices AS
@@ -913,12 +953,18 @@ ALTER TABLE push_actions.actions ENABLE ALWAYS TRIGGER actions_keep_rollups_upda
 ALTER TABLE push_actions.actions ENABLE ALWAYS TRIGGER actions_keep_rollups_delete;
 
 -- TRUNCATE has no rows to pass on; it empties the roll-ups with the actions.
+-- On Citus the coordinator's TRUNCATE of actions fires this on the table
+-- there, which empties the kept tables on every worker, and again on each
+-- shard of actions, where it must do nothing: the workers emptying the kept
+-- tables again would wait on the coordinator's locks (a distributed deadlock).
 CREATE FUNCTION push_actions_internal.forget_rollups() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
 BEGIN
-	TRUNCATE push_actions_internal.messages, push_actions_internal.campaign_stripes;
+	IF TG_RELID = 'push_actions.actions'::regclass THEN
+		TRUNCATE push_actions_internal.messages, push_actions_internal.campaign_stripes;
+	END IF;
 	RETURN NULL;
 END
 $$;
@@ -1073,6 +1119,34 @@ FROM (
 
 SELECT push_actions.rebuild_rollups();
 
+-- 1.1: on Citus the foreign keys of actions are checked on the shards,
+-- with their triggers on; switching them is refused with a clear message.
+CREATE OR REPLACE FUNCTION push_actions.set_reference_key_triggers(enabled boolean) RETURNS integer
+	LANGUAGE plpgsql VOLATILE STRICT
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	t record;
+	n integer := 0;
+BEGIN
+	-- pg_dist_partition is read only where Citus is: the statement is planned only then
+	IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+		IF EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'push_actions.actions'::regclass) THEN
+			RAISE EXCEPTION 'the tables are distributed by Citus: their foreign keys are checked on the shards, with their triggers on'
+				USING ERRCODE = 'feature_not_supported';
+		END IF;
+	END IF;
+	FOR t IN SELECT g.tgrelid::regclass AS rel, g.tgname
+	         FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_constraint c ON c.oid = g.tgconstraint
+	         WHERE c.conrelid = 'push_actions.actions'::regclass AND c.contype = 'f'
+	LOOP
+		EXECUTE format('ALTER TABLE %s %s TRIGGER %I', t.rel, CASE WHEN enabled THEN 'ENABLE' ELSE 'DISABLE' END, t.tgname);
+		n := n + 1;
+	END LOOP;
+	RETURN n;
+END
+$$;
+
 -- 1.1: push_actions.distribute() for a Citus coordinator (sql/src/distribute.sql)
 -- Beyond one server on Citus (README "Beyond one server: Citus"): one call
 -- on the coordinator turns the extension's tables into Citus tables, data
@@ -1093,6 +1167,9 @@ SELECT push_actions.rebuild_rollups();
 CREATE FUNCTION push_actions.distribute() RETURNS text
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
+	-- Citus's notices here are about what this function takes care of: the
+	-- views leaving and rejoining the extension, the local copies it empties
+	SET client_min_messages = warning
 	AS $$
 DECLARE
 	drop_keys constant text := $keys$
@@ -1108,7 +1185,6 @@ ALTER TABLE push_actions_internal.app_keys DROP CONSTRAINT IF EXISTS app_keys_ap
 	t text;
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
-		RAISE NOTICE 'Citus is not installed in this database: nothing is distributed';
 		RETURN 'nothing to do: no Citus';
 	END IF;
 	IF EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'push_actions.actions'::regclass) THEN
@@ -1192,6 +1268,14 @@ BEGIN
 		ADD CONSTRAINT actions_push_fkey FOREIGN KEY (app_id, push_id) REFERENCES push_actions.pushes ON DELETE CASCADE;
 	ALTER TABLE push_actions_internal.app_keys
 		ADD CONSTRAINT app_keys_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
+	-- the rows copied into the shards leave the coordinator's own tables,
+	-- which Citus no longer reads (the kept tables' trigger does not reach
+	-- the shards from here: Citus does not pass this TRUNCATE on)
+	FOREACH t IN ARRAY ARRAY['push_actions.apps', 'push_actions.pushes', 'push_actions.actions', 'push_actions.daily_rollups',
+	                         'push_actions_internal.messages', 'push_actions_internal.campaign_stripes',
+	                         'push_actions_internal.app_keys'] LOOP
+		PERFORM truncate_local_data_after_distributing_table(t::regclass);
+	END LOOP;
 
 	FOR v IN SELECT * FROM extension_views ORDER BY level LOOP
 		EXECUTE format('CREATE VIEW %s%s AS %s', v.name,

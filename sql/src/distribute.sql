@@ -17,6 +17,9 @@
 CREATE FUNCTION push_actions.distribute() RETURNS text
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
+	-- Citus's notices here are about what this function takes care of: the
+	-- views leaving and rejoining the extension, the local copies it empties
+	SET client_min_messages = warning
 	AS $$
 DECLARE
 	drop_keys constant text := $keys$
@@ -32,7 +35,6 @@ ALTER TABLE push_actions_internal.app_keys DROP CONSTRAINT IF EXISTS app_keys_ap
 	t text;
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
-		RAISE NOTICE 'Citus is not installed in this database: nothing is distributed';
 		RETURN 'nothing to do: no Citus';
 	END IF;
 	IF EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'push_actions.actions'::regclass) THEN
@@ -116,6 +118,14 @@ BEGIN
 		ADD CONSTRAINT actions_push_fkey FOREIGN KEY (app_id, push_id) REFERENCES push_actions.pushes ON DELETE CASCADE;
 	ALTER TABLE push_actions_internal.app_keys
 		ADD CONSTRAINT app_keys_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
+	-- the rows copied into the shards leave the coordinator's own tables,
+	-- which Citus no longer reads (the kept tables' trigger does not reach
+	-- the shards from here: Citus does not pass this TRUNCATE on)
+	FOREACH t IN ARRAY ARRAY['push_actions.apps', 'push_actions.pushes', 'push_actions.actions', 'push_actions.daily_rollups',
+	                         'push_actions_internal.messages', 'push_actions_internal.campaign_stripes',
+	                         'push_actions_internal.app_keys'] LOOP
+		PERFORM truncate_local_data_after_distributing_table(t::regclass);
+	END LOOP;
 
 	FOR v IN SELECT * FROM extension_views ORDER BY level LOOP
 		EXECUTE format('CREATE VIEW %s%s AS %s', v.name,

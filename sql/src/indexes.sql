@@ -2,8 +2,9 @@
 
 -- pushes
 -- the primary key (app_id, push_id) serves every lookup of a push
-CREATE INDEX pushes_expires_idx ON push_actions.pushes (expires_at);
-CREATE INDEX pushes_created_idx ON push_actions.pushes (created_at);
+-- an app's pushes by expiry and by age (purge and fold_actions, one app at a time)
+CREATE INDEX pushes_expires_idx ON push_actions.pushes (app_id, expires_at);
+CREATE INDEX pushes_created_idx ON push_actions.pushes (app_id, created_at);
 
 -- actions
 -- a campaign's actions newest first (the listing's default order)
@@ -29,5 +30,5 @@ CREATE INDEX actions_pending_idx ON push_actions.actions (app_id, push_id, actio
 -- actions still unfinished, for purge's "all final" test
 CREATE INDEX actions_unfinished_idx ON push_actions.actions (app_id, push_id)
 	WHERE status = ANY (push_actions_internal.statuses('unfinished'));
--- standalone actions (no push) are folded by age
-CREATE INDEX actions_standalone_idx ON push_actions.actions (create_time) WHERE push_id IS NULL;
+-- an app's standalone actions (no push) are folded by age
+CREATE INDEX actions_standalone_idx ON push_actions.actions (app_id, create_time) WHERE push_id IS NULL;

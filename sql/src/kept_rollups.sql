@@ -127,12 +127,18 @@ ALTER TABLE push_actions.actions ENABLE ALWAYS TRIGGER actions_keep_rollups_upda
 ALTER TABLE push_actions.actions ENABLE ALWAYS TRIGGER actions_keep_rollups_delete;
 
 -- TRUNCATE has no rows to pass on; it empties the roll-ups with the actions.
+-- On Citus the coordinator's TRUNCATE of actions fires this on the table
+-- there, which empties the kept tables on every worker, and again on each
+-- shard of actions, where it must do nothing: the workers emptying the kept
+-- tables again would wait on the coordinator's locks (a distributed deadlock).
 CREATE FUNCTION push_actions_internal.forget_rollups() RETURNS trigger
 	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
 BEGIN
-	TRUNCATE push_actions_internal.messages, push_actions_internal.campaign_stripes;
+	IF TG_RELID = 'push_actions.actions'::regclass THEN
+		TRUNCATE push_actions_internal.messages, push_actions_internal.campaign_stripes;
+	END IF;
 	RETURN NULL;
 END
 $$;

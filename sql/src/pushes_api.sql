@@ -90,7 +90,7 @@ BEGIN
 	IF NOT FOUND THEN
 		RETURN push_actions_internal.push_error('INVALID_PUSH_ID');
 	END IF;
-	PERFORM push_actions_internal.fold_and_delete(ARRAY[(hit.push).app_id], ARRAY[(hit.push).push_id], '{}');
+	PERFORM push_actions_internal.fold_and_delete((hit.push).app_id, ARRAY[(hit.push).push_id], '{}');
 	RETURN '{"success": true}'::jsonb;
 END
 $$;

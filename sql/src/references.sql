@@ -140,6 +140,13 @@ DECLARE
 	t record;
 	n integer := 0;
 BEGIN
+	-- pg_dist_partition is read only where Citus is: the statement is planned only then
+	IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+		IF EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'push_actions.actions'::regclass) THEN
+			RAISE EXCEPTION 'the tables are distributed by Citus: their foreign keys are checked on the shards, with their triggers on'
+				USING ERRCODE = 'feature_not_supported';
+		END IF;
+	END IF;
 	FOR t IN SELECT g.tgrelid::regclass AS rel, g.tgname
 	         FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_constraint c ON c.oid = g.tgconstraint
 	         WHERE c.conrelid = 'push_actions.actions'::regclass AND c.contype = 'f'

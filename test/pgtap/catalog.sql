@@ -34,7 +34,7 @@ INSERT INTO declared VALUES
 ('push_actions.delivery_summary_send(push_actions.delivery_summary)', 'f', 'i', 's', true),
 ('error_rate(push_actions.delivery_summary)', 'f', 'i', 's', true),
 ('push_actions.fold_actions(timestamp with time zone,integer)', 'f', 'v', 'u', false),
-('push_actions_internal.fold_and_delete(bigint[],text[],bigint[])', 'f', 'v', 'u', false),
+('push_actions_internal.fold_and_delete(bigint,text[],bigint[])', 'f', 'v', 'u', false),
 ('push_actions_internal.is_dead_token_error(text)', 'f', 'i', 's', true),
 ('is_final(push_actions.push_status)', 'f', 'i', 's', true),
 ('is_success(push_actions.push_status)', 'f', 'i', 's', true),

@@ -207,6 +207,10 @@ WHERE logicalrelid::text LIKE 'push_actions%'}),
 my %kept_views = (
 	message_status => 'SELECT * FROM push_actions.message_status',
 	campaign_overview => 'SELECT * FROM push_actions.campaign_overview',
+	# not update_time: the time of the write, on each server its own
+	push_devices => q{SELECT app_id, action_id, campaign_id, push_id, create_time, device_id, profile_id, device_token,
+	                         platform, channel, status, attempts, error, error_message, message FROM push_actions.push_devices},
+	push_pending_devices => 'SELECT * FROM push_actions.push_pending_devices',
 	'actions' => 'SELECT action_id, app_id, push_id, status, attempts, profile_id FROM push_actions.actions',
 );
 sub kept_equal
@@ -268,6 +272,74 @@ is($coord->safe_psql('postgres', q{
 EXPLAIN (COSTS OFF) SELECT * FROM push_actions.message_status WHERE app_id = 2 AND push_id = '000000000000000000000002'}) =~ /Task Count: 1\b/ ? 1 : 0,
 	1, 'message_status of one push of one app runs on one shard');
 
+# The rest of the API on the coordinator, each answer side by side with the
+# single server's.
+sub both_answer
+{
+	my ($sql, $name) = @_;
+	my $single = $coord->safe_psql('single', "SET search_path = push_actions, public; $sql");
+	isnt($single, '', "$name: the single server answers");
+	is($coord->safe_psql('postgres', "SET search_path = push_actions, public; $sql"), $single,
+		"$name: the cluster answers as one server");
+}
+both_answer(q{SELECT string_agg(push_info(lpad(to_hex(p), 24, '0'), 'app ' || (1 + p % 6), '2026-11-05')::text, E'\n' ORDER BY p)
+FROM generate_series(1, 14) p}, 'push_info, pending devices and errors');
+for my $request (
+	'{"apptoken":"app 2","condition":[["campaign_id","=",11]],"select":["action_id","status","device_token","attempts"],"limit":5}',
+	'{"apptoken":"app 3","condition":[["error","=",1]],"select":["action_id","push_id","error_message"],"order":["create_time desc"],"offset":1}',
+	'{"apptoken":"app 4","condition":[["status",">=","sent"]],"select":["status","profile_id"],"order":["status desc"],"limit":3}',
+	'{"apptoken":"no such app","select":["action_id"]}')
+{
+	both_answer("SELECT list_push_devices('$request')::text", "list_push_devices $request");
+}
+
+# a device reports an event with the delivery id and token its payload
+# carried (the app's keys live on the app's shard); the app's key is rotated
+for my $db ('single', 'postgres')
+{
+	is($coord->safe_psql($db, q{
+SET search_path = push_actions, public;
+SELECT track_event(d.delivery_id, d.delivery_token, 'opened', '2026-11-04')::text
+FROM push_deliveries(lpad(to_hex(4), 24, '0'), 'app 5') d WHERE d.action_id = 403;
+SELECT rotate_app_key(5) IS NOT NULL;}), qq{{"status": "opened", "success": true, "recorded": true}\nt}, "$db: track_event with a delivery from push_deliveries, then rotate_app_key");
+}
+kept_equal('an event tracked through push_deliveries and track_event');
+
+# Retention, one app at a time.  Some pushes expire, others are older, some
+# standalone actions too; each call answers and leaves the same rows as on
+# one server.
+# (Citus refuses UPDATEs whose new values call STABLE functions on columns:
+# the times are written out)
+on_both(join '', map { sprintf("UPDATE pushes SET expires_at = '2026-11-20 %02d:00' WHERE push_id = lpad(to_hex(%d), 24, '0');\n", $_, $_) } 10 .. 14);
+on_both(join '', map { sprintf("UPDATE pushes SET created_at = '2026-10-01 %02d:00' WHERE push_id = lpad(to_hex(%d), 24, '0');\n", $_, $_) } 20 .. 23);
+on_both(join '', map { sprintf("UPDATE actions SET create_time = '2026-10-02 00:%02d' WHERE action_id = %d;\n", $_, 90000 + $_) } 1 .. 8);
+both_answer(q{SELECT delete_push(lpad(to_hex(9), 24, '0'), 'app 4')::text}, 'delete_push');
+both_answer(q{SELECT delete_push(lpad(to_hex(9), 24, '0'), 'app 4')::text}, 'delete_push of a push already deleted');
+both_answer(q{SELECT purge('2026-11-25', 3)}, 'purge of expired pushes, a batch of 3 across apps');
+both_answer(q{SELECT purge('2026-11-25')}, 'purge of the rest that expired');
+both_answer(q{SELECT fold_actions('2026-10-30', 2)}, 'fold_actions of old pushes and standalone actions, a batch of 2');
+both_answer(q{SELECT fold_actions('2026-10-30')}, 'fold_actions of the rest');
+both_answer(q{SELECT string_agg(r::text, E'\n' ORDER BY r::text) FROM daily_rollups r}, 'daily_rollups after retention');
+both_answer(q{SELECT string_agg(d::text, E'\n' ORDER BY d::text) FROM daily_overview d}, 'daily_overview after retention');
+kept_equal('delete_push, purge and fold_actions');
+
+# each statement of a single app's call runs on the one worker that holds
+# the app's shard
+for my $call (q{SELECT push_actions.delete_push(lpad(to_hex(15), 24, '0'), 'app 4')},
+	q{SELECT push_actions.purge('2026-12-31', 1)})
+{
+	my ($rc, $stdout, $calls) = $coord->psql('postgres', "SET citus.log_remote_commands = on; $call");
+	$coord->safe_psql('single', $call);
+	my %ports = map { $_ => 1 } $calls =~ /on server \S+:(\d+) connectionId/g;
+	my %shards = map { $_ => 1 } $calls =~ /push_actions\.actions_(\d+)/g;
+	ok($rc == 0 && keys %ports == 1 && keys %shards == 1, "$call: every statement on one shard of one worker")
+	  or diag $calls;
+}
+kept_equal('delete_push and purge of one push');
+is($coord->psql('postgres', 'SELECT push_actions.set_reference_key_triggers(true)', stderr => \my $refused), 3,
+	'set_reference_key_triggers() is refused on the cluster');
+like($refused, qr/distributed by Citus: their foreign keys are checked on the shards/, '... saying why');
+
 # a third worker joins and the shards move; the answers stay the same
 my $worker3 = citus_node('worker3');
 $worker3->safe_psql('postgres', 'CREATE EXTENSION citus; CREATE EXTENSION push_actions');
@@ -283,5 +355,15 @@ all_answers_equal('three workers after a rebalance');
 kept_equal('three workers after a rebalance');
 on_both(q{UPDATE actions SET status = 'opened' WHERE status = 'delivered' AND app_id IN (1, 4);});
 kept_equal('three workers after a rebalance, then an UPDATE');
+
+# repair and emptying on the cluster: rebuild_rollups() makes the kept
+# tables again on every worker, TRUNCATE of actions empties them everywhere
+both_answer(q{SELECT rebuild_rollups()}, 'rebuild_rollups()');
+kept_equal('rebuild_rollups() after the rebalance');
+on_both('TRUNCATE actions');
+is($coord->safe_psql('postgres', q{
+SELECT (SELECT count(*) FROM push_actions_internal.messages) + (SELECT count(*) FROM push_actions_internal.campaign_stripes)
+     + (SELECT count(*) FROM push_actions.verify_rollups())}),
+	'0', 'TRUNCATE of actions on the cluster empties the kept roll-ups on every worker');
 
 done_testing();
