@@ -207,98 +207,6 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION push_actions.record_attempt(action_id bigint, ok boolean,
-	error_message text DEFAULT NULL, permanent boolean DEFAULT false)
-	RETURNS push_actions.push_status
-	LANGUAGE plpgsql VOLATILE
-	SET search_path = pg_catalog, push_actions, pg_temp
-	AS $$
-DECLARE
-	cur		push_actions.actions;
-	tries	smallint;
-	new_status	push_actions.push_status;
-BEGIN
-	IF ok IS NULL THEN
-		RAISE EXCEPTION 'ok must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	cur := push_actions_internal.lock_action(action_id);
-	-- A send starts from attempted; a scheduled action passes through it,
-	-- as can_transition() allows.  failed -> attempted is retry()'s alone.
-	IF cur.status = 'failed' OR NOT can_transition(cur.status, 'attempted') THEN
-		PERFORM push_actions_internal.refuse_transition(action_id, cur.status,
-			CASE WHEN ok THEN 'sent' ELSE 'attempted' END::push_actions.push_status,
-			CASE WHEN cur.status = 'failed' THEN 'Call push_actions.retry() first.' END);
-	END IF;
-	tries := cur.attempts + 1;
-	new_status := CASE
-		WHEN ok THEN 'sent'
-		WHEN push_actions_internal.is_dead_token_error(error_message) THEN 'bounced'
-		WHEN coalesce(permanent, false) OR tries >= 10 THEN 'failed'
-		ELSE 'attempted'
-	END;
-	IF NOT can_transition('attempted', new_status) THEN
-		PERFORM push_actions_internal.refuse_transition(action_id, 'attempted', new_status);
-	END IF;
-	UPDATE push_actions.actions a
-	SET status = new_status,
-	    attempts = tries,
-	    error_message = CASE WHEN ok THEN NULL ELSE record_attempt.error_message END,
-	    updated_at = now()
-	WHERE a.action_id = record_attempt.action_id AND a.app_id = cur.app_id;
-	RETURN new_status;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION push_actions.record_event(action_id bigint, status push_actions.push_status,
-	at timestamptz DEFAULT now())
-	RETURNS push_actions.push_status
-	LANGUAGE plpgsql VOLATILE
-	SET search_path = pg_catalog, push_actions, pg_temp
-	AS $$
-DECLARE
-	cur		push_actions.actions;
-BEGIN
-	IF status IS NULL OR status NOT IN ('delivered', 'opened', 'converted', 'expired') THEN
-		RAISE EXCEPTION 'record_event takes delivered, opened, converted or expired, not %',
-			coalesce(status::text, 'NULL')
-			USING ERRCODE = 'invalid_parameter_value',
-			      HINT = 'Use record_attempt() for send results and retry() for failed actions.';
-	END IF;
-	IF at IS NULL THEN
-		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	cur := push_actions_internal.lock_action(action_id);
-	IF NOT can_transition(cur.status, status) THEN
-		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, status);
-	END IF;
-	UPDATE push_actions.actions a SET status = record_event.status, updated_at = at
-	WHERE a.action_id = record_event.action_id AND a.app_id = cur.app_id;
-	RETURN status;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION push_actions.retry(action_id bigint)
-	RETURNS push_actions.push_status
-	LANGUAGE plpgsql VOLATILE
-	SET search_path = pg_catalog, push_actions, pg_temp
-	AS $$
-DECLARE
-	cur		push_actions.actions := push_actions_internal.lock_action(action_id);
-BEGIN
-	IF cur.status <> 'failed' OR NOT can_transition(cur.status, 'attempted') THEN
-		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, 'attempted',
-			'Only failed actions can be retried.');
-	END IF;
-	IF cur.attempts >= 10 THEN
-		RAISE EXCEPTION 'action % has used all 10 attempts', action_id
-			USING ERRCODE = 'object_not_in_prerequisite_state';
-	END IF;
-	UPDATE push_actions.actions a SET status = 'attempted', updated_at = now()
-	WHERE a.action_id = retry.action_id AND a.app_id = cur.app_id;
-	RETURN 'attempted'::push_actions.push_status;
-END
-$$;
-
 CREATE OR REPLACE FUNCTION push_actions.fold_actions(older_than timestamptz, batch integer DEFAULT 10000)
 	RETURNS bigint
 	LANGUAGE plpgsql VOLATILE
@@ -761,7 +669,7 @@ BEGIN
 			'error', format('A %s message cannot become %s; nothing was recorded.', cur, event));
 	END IF;
 	RETURN jsonb_build_object('success', true,
-		'status', push_actions.record_event(action, event, at), 'recorded', true);
+		'status', push_actions.record_event(action, event, at, app), 'recorded', true);
 END
 $$;
 COMMENT ON FUNCTION push_actions.track_event(text, text, push_actions.push_status, timestamptz) IS
@@ -1268,6 +1176,12 @@ BEGIN
 		ADD CONSTRAINT actions_push_fkey FOREIGN KEY (app_id, push_id) REFERENCES push_actions.pushes ON DELETE CASCADE;
 	ALTER TABLE push_actions_internal.app_keys
 		ADD CONSTRAINT app_keys_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
+	-- a write call that names its app runs whole on the worker that holds it
+	FOREACH t IN ARRAY ARRAY['push_actions.record_attempt(bigint,boolean,text,boolean,bigint)',
+	                         'push_actions.record_event(bigint,push_actions.push_status,timestamptz,bigint)',
+	                         'push_actions.retry(bigint,bigint)'] LOOP
+		PERFORM create_distributed_function(t::regprocedure, 'app_id', colocate_with => 'push_actions.actions');
+	END LOOP;
 	-- the rows copied into the shards leave the coordinator's own tables,
 	-- which Citus no longer reads (the kept tables' trigger does not reach
 	-- the shards from here: Citus does not pass this TRUNCATE on)
@@ -1295,28 +1209,164 @@ REVOKE EXECUTE ON FUNCTION push_actions.distribute() FROM PUBLIC;
 COMMENT ON FUNCTION push_actions.distribute() IS
 	'on a Citus coordinator: makes apps a reference table and the other tables of the extension distributed by app_id, colocated';
 
--- 1.1: the write API locks an action by its whole key, app included (sql/src/api_status.sql)
--- Locks an action for a write API call, or raises no_data_found.  The app
--- is read first so that the lock names the action's whole key: on Citus
--- (push_actions.distribute()) only a lock by app_id is routed to one shard.
-CREATE OR REPLACE FUNCTION push_actions_internal.lock_action(action_id bigint)
+-- 1.1: the write API locks an action by its whole key, app included, and
+-- each write call takes the app as an optional last argument
+-- (sql/src/api_status.sql).  The 1.0 forms give way to them; privileges
+-- granted on the 1.0 forms carry over.
+ALTER FUNCTION push_actions.record_attempt(bigint, boolean, text, boolean) RENAME TO record_attempt_1_0;
+ALTER FUNCTION push_actions.record_event(bigint, push_actions.push_status, timestamptz) RENAME TO record_event_1_0;
+ALTER FUNCTION push_actions.retry(bigint) RENAME TO retry_1_0;
+DROP FUNCTION push_actions_internal.lock_action(bigint);
+-- Locks an action for a write API call, or raises no_data_found.  The lock
+-- names the action's whole key: on Citus (push_actions.distribute()) only a
+-- lock by app_id is routed to one shard.  A caller that does not give the
+-- app has it read first.
+CREATE FUNCTION push_actions_internal.lock_action(action_id bigint, app_id bigint)
 	RETURNS push_actions.actions
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
 DECLARE
 	row push_actions.actions;
-	app bigint;
+	app bigint := lock_action.app_id;
 BEGIN
 	IF action_id IS NULL THEN
 		RAISE EXCEPTION 'action_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	SELECT a.app_id INTO app FROM push_actions.actions a WHERE a.action_id = lock_action.action_id;
+	IF app IS NULL THEN
+		SELECT a.app_id INTO app FROM push_actions.actions a WHERE a.action_id = lock_action.action_id;
+	END IF;
 	SELECT * INTO row FROM push_actions.actions a
 	WHERE a.action_id = lock_action.action_id AND a.app_id = app FOR UPDATE;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'action % does not exist', action_id USING ERRCODE = 'no_data_found';
+		RAISE EXCEPTION 'action % does not exist%', action_id,
+			CASE WHEN lock_action.app_id IS NOT NULL THEN format(' in app %s', lock_action.app_id) ELSE '' END
+			USING ERRCODE = 'no_data_found';
 	END IF;
 	RETURN row;
 END
 $$;
+
+-- Each write call takes the action's app as an optional last argument:
+-- given, the action is locked by its whole key at once, and on Citus the
+-- call runs whole on the worker that holds the app (distribute() makes these
+-- distributed functions); omitted, the app is read first.
+CREATE FUNCTION push_actions.record_attempt(action_id bigint, ok boolean,
+	error_message text DEFAULT NULL, permanent boolean DEFAULT false, app_id bigint DEFAULT NULL)
+	RETURNS push_actions.push_status
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	cur		push_actions.actions;
+	tries	smallint;
+	new_status	push_actions.push_status;
+BEGIN
+	IF ok IS NULL THEN
+		RAISE EXCEPTION 'ok must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	cur := push_actions_internal.lock_action(action_id, app_id);
+	-- A send starts from attempted; a scheduled action passes through it,
+	-- as can_transition() allows.  failed -> attempted is retry()'s alone.
+	IF cur.status = 'failed' OR NOT can_transition(cur.status, 'attempted') THEN
+		PERFORM push_actions_internal.refuse_transition(action_id, cur.status,
+			CASE WHEN ok THEN 'sent' ELSE 'attempted' END::push_actions.push_status,
+			CASE WHEN cur.status = 'failed' THEN 'Call push_actions.retry() first.' END);
+	END IF;
+	tries := cur.attempts + 1;
+	new_status := CASE
+		WHEN ok THEN 'sent'
+		WHEN push_actions_internal.is_dead_token_error(error_message) THEN 'bounced'
+		WHEN coalesce(permanent, false) OR tries >= 10 THEN 'failed'
+		ELSE 'attempted'
+	END;
+	IF NOT can_transition('attempted', new_status) THEN
+		PERFORM push_actions_internal.refuse_transition(action_id, 'attempted', new_status);
+	END IF;
+	UPDATE push_actions.actions a
+	SET status = new_status,
+	    attempts = tries,
+	    error_message = CASE WHEN ok THEN NULL ELSE record_attempt.error_message END,
+	    updated_at = now()
+	WHERE a.action_id = record_attempt.action_id AND a.app_id = cur.app_id;
+	RETURN new_status;
+END
+$$;
+COMMENT ON FUNCTION push_actions.record_attempt(bigint, boolean, text, boolean, bigint) IS
+	'records one send attempt: sent on success; attempted, failed (10th try or permanent) or bounced (dead token) on failure';
+
+CREATE FUNCTION push_actions.record_event(action_id bigint, status push_actions.push_status,
+	at timestamptz DEFAULT now(), app_id bigint DEFAULT NULL)
+	RETURNS push_actions.push_status
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	cur		push_actions.actions;
+BEGIN
+	IF status IS NULL OR status NOT IN ('delivered', 'opened', 'converted', 'expired') THEN
+		RAISE EXCEPTION 'record_event takes delivered, opened, converted or expired, not %',
+			coalesce(status::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Use record_attempt() for send results and retry() for failed actions.';
+	END IF;
+	IF at IS NULL THEN
+		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	cur := push_actions_internal.lock_action(action_id, app_id);
+	IF NOT can_transition(cur.status, status) THEN
+		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, status);
+	END IF;
+	UPDATE push_actions.actions a SET status = record_event.status, updated_at = at
+	WHERE a.action_id = record_event.action_id AND a.app_id = cur.app_id;
+	RETURN status;
+END
+$$;
+COMMENT ON FUNCTION push_actions.record_event(bigint, push_actions.push_status, timestamptz, bigint) IS
+	'records delivered, opened, converted or expired for an action, as the state machine allows';
+
+CREATE FUNCTION push_actions.retry(action_id bigint, app_id bigint DEFAULT NULL)
+	RETURNS push_actions.push_status
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	cur		push_actions.actions := push_actions_internal.lock_action(action_id, app_id);
+BEGIN
+	IF cur.status <> 'failed' OR NOT can_transition(cur.status, 'attempted') THEN
+		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, 'attempted',
+			'Only failed actions can be retried.');
+	END IF;
+	IF cur.attempts >= 10 THEN
+		RAISE EXCEPTION 'action % has used all 10 attempts', action_id
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+	UPDATE push_actions.actions a SET status = 'attempted', updated_at = now()
+	WHERE a.action_id = retry.action_id AND a.app_id = cur.app_id;
+	RETURN 'attempted'::push_actions.push_status;
+END
+$$;
+COMMENT ON FUNCTION push_actions.retry(bigint, bigint) IS
+	'puts a failed action with fewer than 10 attempts back to attempted';
+
+DO $$
+DECLARE
+	f record;
+	g record;
+BEGIN
+	FOR f IN SELECT n.oid::regprocedure AS fn, o.proacl, o.proowner
+	         FROM pg_proc o JOIN pg_proc n ON n.pronamespace = o.pronamespace AND n.proname || '_1_0' = o.proname
+	         WHERE o.pronamespace = 'push_actions'::regnamespace AND o.proacl IS NOT NULL
+	           AND o.proname IN ('record_attempt_1_0', 'record_event_1_0', 'retry_1_0') LOOP
+		EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f.fn);
+		FOR g IN SELECT a.grantee, a.is_grantable FROM aclexplode(f.proacl) a WHERE a.grantee <> f.proowner LOOP
+			EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s%s', f.fn,
+			               CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+			               CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+		END LOOP;
+	END LOOP;
+END
+$$;
+DROP FUNCTION push_actions.record_attempt_1_0(bigint, boolean, text, boolean);
+DROP FUNCTION push_actions.record_event_1_0(bigint, push_actions.push_status, timestamptz);
+DROP FUNCTION push_actions.retry_1_0(bigint);

@@ -6,26 +6,31 @@ CREATE FUNCTION push_actions_internal.is_dead_token_error(message text) RETURNS 
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$ SELECT message ~* '(DEVICE_UNREGISTERED|\mUNREGISTERED\M|Application is Uninstalled|DeviceNotRegistered)' $$;
 
--- Locks an action for a write API call, or raises no_data_found.  The app
--- is read first so that the lock names the action's whole key: on Citus
--- (push_actions.distribute()) only a lock by app_id is routed to one shard.
-CREATE FUNCTION push_actions_internal.lock_action(action_id bigint)
+-- Locks an action for a write API call, or raises no_data_found.  The lock
+-- names the action's whole key: on Citus (push_actions.distribute()) only a
+-- lock by app_id is routed to one shard.  A caller that does not give the
+-- app has it read first.
+CREATE FUNCTION push_actions_internal.lock_action(action_id bigint, app_id bigint)
 	RETURNS push_actions.actions
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
 DECLARE
 	row push_actions.actions;
-	app bigint;
+	app bigint := lock_action.app_id;
 BEGIN
 	IF action_id IS NULL THEN
 		RAISE EXCEPTION 'action_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	SELECT a.app_id INTO app FROM push_actions.actions a WHERE a.action_id = lock_action.action_id;
+	IF app IS NULL THEN
+		SELECT a.app_id INTO app FROM push_actions.actions a WHERE a.action_id = lock_action.action_id;
+	END IF;
 	SELECT * INTO row FROM push_actions.actions a
 	WHERE a.action_id = lock_action.action_id AND a.app_id = app FOR UPDATE;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'action % does not exist', action_id USING ERRCODE = 'no_data_found';
+		RAISE EXCEPTION 'action % does not exist%', action_id,
+			CASE WHEN lock_action.app_id IS NOT NULL THEN format(' in app %s', lock_action.app_id) ELSE '' END
+			USING ERRCODE = 'no_data_found';
 	END IF;
 	RETURN row;
 END
@@ -45,8 +50,12 @@ BEGIN
 END
 $$;
 
+-- Each write call takes the action's app as an optional last argument:
+-- given, the action is locked by its whole key at once, and on Citus the
+-- call runs whole on the worker that holds the app (distribute() makes these
+-- distributed functions); omitted, the app is read first.
 CREATE FUNCTION push_actions.record_attempt(action_id bigint, ok boolean,
-	error_message text DEFAULT NULL, permanent boolean DEFAULT false)
+	error_message text DEFAULT NULL, permanent boolean DEFAULT false, app_id bigint DEFAULT NULL)
 	RETURNS push_actions.push_status
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
@@ -59,7 +68,7 @@ BEGIN
 	IF ok IS NULL THEN
 		RAISE EXCEPTION 'ok must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	cur := push_actions_internal.lock_action(action_id);
+	cur := push_actions_internal.lock_action(action_id, app_id);
 	-- A send starts from attempted; a scheduled action passes through it,
 	-- as can_transition() allows.  failed -> attempted is retry()'s alone.
 	IF cur.status = 'failed' OR NOT can_transition(cur.status, 'attempted') THEN
@@ -86,11 +95,11 @@ BEGIN
 	RETURN new_status;
 END
 $$;
-COMMENT ON FUNCTION push_actions.record_attempt(bigint, boolean, text, boolean) IS
+COMMENT ON FUNCTION push_actions.record_attempt(bigint, boolean, text, boolean, bigint) IS
 	'records one send attempt: sent on success; attempted, failed (10th try or permanent) or bounced (dead token) on failure';
 
 CREATE FUNCTION push_actions.record_event(action_id bigint, status push_actions.push_status,
-	at timestamptz DEFAULT now())
+	at timestamptz DEFAULT now(), app_id bigint DEFAULT NULL)
 	RETURNS push_actions.push_status
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
@@ -107,7 +116,7 @@ BEGIN
 	IF at IS NULL THEN
 		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	cur := push_actions_internal.lock_action(action_id);
+	cur := push_actions_internal.lock_action(action_id, app_id);
 	IF NOT can_transition(cur.status, status) THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, status);
 	END IF;
@@ -116,16 +125,16 @@ BEGIN
 	RETURN status;
 END
 $$;
-COMMENT ON FUNCTION push_actions.record_event(bigint, push_actions.push_status, timestamptz) IS
+COMMENT ON FUNCTION push_actions.record_event(bigint, push_actions.push_status, timestamptz, bigint) IS
 	'records delivered, opened, converted or expired for an action, as the state machine allows';
 
-CREATE FUNCTION push_actions.retry(action_id bigint)
+CREATE FUNCTION push_actions.retry(action_id bigint, app_id bigint DEFAULT NULL)
 	RETURNS push_actions.push_status
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
 DECLARE
-	cur		push_actions.actions := push_actions_internal.lock_action(action_id);
+	cur		push_actions.actions := push_actions_internal.lock_action(action_id, app_id);
 BEGIN
 	IF cur.status <> 'failed' OR NOT can_transition(cur.status, 'attempted') THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, 'attempted',
@@ -140,5 +149,5 @@ BEGIN
 	RETURN 'attempted'::push_actions.push_status;
 END
 $$;
-COMMENT ON FUNCTION push_actions.retry(bigint) IS
+COMMENT ON FUNCTION push_actions.retry(bigint, bigint) IS
 	'puts a failed action with fewer than 10 attempts back to attempted';

@@ -116,7 +116,7 @@ BEGIN
 			'error', format('A %s message cannot become %s; nothing was recorded.', cur, event));
 	END IF;
 	RETURN jsonb_build_object('success', true,
-		'status', push_actions.record_event(action, event, at), 'recorded', true);
+		'status', push_actions.record_event(action, event, at, app), 'recorded', true);
 END
 $$;
 COMMENT ON FUNCTION push_actions.track_event(text, text, push_actions.push_status, timestamptz) IS

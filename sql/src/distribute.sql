@@ -118,6 +118,12 @@ BEGIN
 		ADD CONSTRAINT actions_push_fkey FOREIGN KEY (app_id, push_id) REFERENCES push_actions.pushes ON DELETE CASCADE;
 	ALTER TABLE push_actions_internal.app_keys
 		ADD CONSTRAINT app_keys_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
+	-- a write call that names its app runs whole on the worker that holds it
+	FOREACH t IN ARRAY ARRAY['push_actions.record_attempt(bigint,boolean,text,boolean,bigint)',
+	                         'push_actions.record_event(bigint,push_actions.push_status,timestamptz,bigint)',
+	                         'push_actions.retry(bigint,bigint)'] LOOP
+		PERFORM create_distributed_function(t::regprocedure, 'app_id', colocate_with => 'push_actions.actions');
+	END LOOP;
 	-- the rows copied into the shards leave the coordinator's own tables,
 	-- which Citus no longer reads (the kept tables' trigger does not reach
 	-- the shards from here: Citus does not pass this TRUNCATE on)

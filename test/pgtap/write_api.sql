@@ -1,7 +1,7 @@
 -- The write API: create_app, create_push, record_attempt, record_event, retry
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(70);
+SELECT plan(77);
 
 -- create_app: the token is shown once and stored only as a hash
 CREATE TEMP TABLE app AS SELECT * FROM create_app('Test app');
@@ -123,6 +123,29 @@ SELECT throws_ok(format('SELECT record_attempt(%s, NULL)', pg_temp.aid(1)), '220
 SELECT throws_ok(format('SELECT record_attempt(%s, true)', pg_temp.aid(1)), '55000',
                  format('action %s cannot go from sent to sent', pg_temp.aid(1)), 'no second success on a sent action');
 
+-- the same calls with the action's app named (on Citus they run whole on
+-- the app's worker): the action is locked by its whole key, found in no other app
+CREATE TEMP TABLE np AS SELECT create_push((SELECT app_id FROM app), '{}',
+	'[{"device_id":31,"platform":"android"},{"device_id":32,"platform":"android"}]') AS push_id;
+CREATE TEMP TABLE named AS
+	SELECT row_number() OVER (ORDER BY action_id) AS n, action_id, app_id
+	FROM actions WHERE push_id = (SELECT push_id FROM np);
+SELECT is((SELECT record_attempt(action_id, true, app_id => app_id)::text FROM named WHERE n = 1), 'sent',
+          'record_attempt with the app named');
+SELECT is((SELECT record_event(action_id, 'delivered', now(), app_id)::text FROM named WHERE n = 1), 'delivered',
+          'record_event with the app named');
+SELECT is((SELECT record_attempt(action_id, false, 'quota exceeded', true, app_id)::text FROM named WHERE n = 2), 'failed',
+          'record_attempt of a failure with the app named');
+SELECT is((SELECT retry(action_id, app_id)::text FROM named WHERE n = 2), 'attempted', 'retry with the app named');
+SELECT throws_ok((SELECT format('SELECT record_attempt(%s, true, app_id => %s)', action_id, app_id + 1) FROM named WHERE n = 2),
+                 'P0002', (SELECT format('action %s does not exist in app %s', action_id, app_id + 1) FROM named WHERE n = 2),
+                 'an action named with another app is not found');
+SELECT throws_ok((SELECT format('SELECT retry(%s, %s)', action_id, app_id + 1) FROM named WHERE n = 2),
+                 'P0002', (SELECT format('action %s does not exist in app %s', action_id, app_id + 1) FROM named WHERE n = 2),
+                 'retry of an action named with another app is refused');
+SELECT is((SELECT string_agg(status || ':' || attempts, ' ' ORDER BY action_id) FROM actions
+           WHERE push_id = (SELECT push_id FROM np)), 'delivered:1 attempted:1',
+          'the calls with the app named changed the actions as the others do');
 -- record_event: only the state machine's moves
 SELECT is(record_event(pg_temp.aid(1), 'delivered')::text, 'delivered', 'sent -> delivered');
 SELECT is(record_event(pg_temp.aid(1), 'opened', '2030-01-01')::text, 'opened', 'delivered -> opened');

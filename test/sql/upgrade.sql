@@ -126,6 +126,31 @@ SELECT count(*) AS actions_left FROM push_actions.actions WHERE push_id IS NOT N
 SELECT app_id, campaign_id, messages, error_rate FROM my_campaigns ORDER BY 1, 2;
 SELECT count(*) AS rollups_out_of_step FROM push_actions.verify_rollups();
 
+-- privileges granted on 1.0's write calls carry over to the forms with the
+-- app as an optional last argument that replace them
+\c :home
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS pa_grants;
+DROP ROLE IF EXISTS regress_sender;
+RESET client_min_messages;
+CREATE DATABASE pa_grants;
+CREATE ROLE regress_sender;
+\c pa_grants
+CREATE EXTENSION push_actions VERSION '1.0';
+REVOKE EXECUTE ON FUNCTION push_actions.record_attempt(bigint, boolean, text, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION push_actions.record_attempt(bigint, boolean, text, boolean) TO regress_sender WITH GRANT OPTION;
+REVOKE EXECUTE ON FUNCTION push_actions.retry(bigint) FROM PUBLIC;
+ALTER EXTENSION push_actions UPDATE;
+SELECT p.oid::regprocedure AS function,
+       has_function_privilege('regress_sender', p.oid, 'EXECUTE') AS sender,
+       has_function_privilege('regress_sender', p.oid, 'EXECUTE WITH GRANT OPTION') AS sender_grants,
+       has_function_privilege('public', p.oid, 'EXECUTE') AS everyone
+FROM pg_proc p WHERE p.pronamespace = 'push_actions'::regnamespace AND p.proname IN ('record_attempt', 'record_event', 'retry')
+ORDER BY 1::text;
+\c :home
+DROP DATABASE pa_grants;
+DROP ROLE regress_sender;
+
 -- DROP EXTENSION refuses while a user's object depends on it; CASCADE takes
 -- that object, the tables and every row with it
 \c pa_fresh

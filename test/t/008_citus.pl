@@ -241,6 +241,25 @@ kept_equal('record_attempt, record_event and retry');
 is($coord->safe_psql('postgres', q{SELECT status || ':' || attempts FROM push_actions.actions WHERE action_id IN (104, 105) ORDER BY action_id}),
 	"delivered:3\nattempted:1", 'the write API calls changed the actions as on one server');
 
+# the same calls with the action's app named: each runs whole on the worker
+# that holds the app (a distributed function), as one task
+on_both(q{
+SELECT record_attempt(109, true, app_id => 2);
+SELECT record_event(109, 'delivered', app_id => 2);
+SELECT record_attempt(110, false, 'timeout', true, app_id => 2);
+SELECT retry(110, app_id => 2);
+});
+kept_equal('record_attempt, record_event and retry with the app named');
+is($coord->safe_psql('postgres', q{SELECT status || ':' || attempts FROM push_actions.actions WHERE action_id IN (109, 110) ORDER BY action_id}),
+	"delivered:2\nattempted:3", 'the calls with the app named changed the actions as on one server');
+for my $call (q{record_attempt(110, true, app_id => 2)}, q{record_event(109, 'opened', now(), 2)}, q{retry(110, app_id => 2)})
+{
+	like($coord->safe_psql('postgres', "EXPLAIN (COSTS OFF) SELECT push_actions.$call"),
+		qr/\A\s*Custom Scan \(Citus Adaptive\)\n\s*Task Count: 1\n.*->\s+Result/s, "$call: the whole call is one task on one worker");
+}
+my ($wrong_rc, $wrong_out, $wrong_err) = $coord->psql('postgres', 'SELECT push_actions.record_attempt(110, true, app_id => 3)');
+like($wrong_err, qr/action 110 does not exist in app 3/, 'an action named with another app is not found on the cluster either');
+
 # writes on the cluster: each fires the kept roll-ups' trigger on the shards
 on_both(q{
 INSERT INTO pushes (push_id, app_id, campaign_id, payload, created_at, expires_at)
