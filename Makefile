@@ -53,9 +53,10 @@ test:
 demo:
 	@bash scripts/demo.sh
 
-# Millions of actions on a throwaway cluster, measured against plain SQL.
+# Millions of actions on a throwaway cluster, measured against plain SQL;
+# with CITUS=1, on a Citus coordinator and two workers against one server.
 bench:
-	@bash bench/run.sh
+	@bash bench/$(if $(filter 1,$(CITUS)),citus.sh,run.sh)
 
 # The reliability suite: fuzzing, a mixed load, sqlsmith (README "Reliability").
 stress:

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# make bench CITUS=1: the benchmark's dataset (bench/dataset.sql, SCALE
+# actions) on a Citus coordinator with two workers on this machine, side by
+# side with one server holding the same rows (a database without Citus on the
+# coordinator's server).  Each figure is taken on both in the same run, the
+# two sides taking turns; where the time goes is measured too: how the rows
+# fall on the workers, what one hop through the coordinator costs, and how
+# long the workers' part of a query takes against the whole.  The table goes
+# to bench/RESULTS-citus.md, the figures to bench/results/citus.tsv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+pg_is_native || { echo "make bench CITUS=1 runs on this machine's PostgreSQL ($PG) only" >&2; exit 1; }
+
+SCALE=${SCALE:-10000000}
+RUNS=${RUNS:-5}			# timed runs per query, after one warm-up
+CALLS=${CALLS:-2000}	# calls per latency measurement
+COPY_ROWS=${COPY_ROWS:-500000}
+RESULTS=bench/results
+mkdir -p "$RESULTS"
+TSV=$RESULTS/citus.tsv
+: >"$TSV"
+REPORT=bench/RESULTS-citus.md
+
+ensure_deps
+CITUS_SOURCE=${CITUS_SOURCE:-$(ls ../shared/deps/citus-*.tar.gz 2>/dev/null | head -1)}
+ensure_citus
+[ -e "$($PG_BIN/pg_config --pkglibdir)/citus.so" ] \
+	|| { echo "Citus is not installed: make bench CITUS=1 CITUS_SOURCE=path/to/citus-13.0.5.tar.gz" >&2; exit 1; }
+build_install
+
+# three servers on Unix sockets in one throwaway folder: the coordinator
+# (which also holds the single server's database) and two workers
+DIR=$(mktemp -d /tmp/push_actions_citus.XXXXXX)
+chmod 755 "$DIR"
+if [ "$(id -u)" -eq 0 ]; then
+	id postgres >/dev/null 2>&1 || useradd --system --home-dir "$DIR" postgres
+	chown postgres "$DIR"
+	RUN_AS="runuser -u postgres --"
+	export PGUSER=postgres
+else
+	RUN_AS=""
+	export PGUSER=$(id -un)
+fi
+export PGHOST=$DIR PGPORT=5432
+COORD=5432 WORKERS="5433 5434"
+stop_all() { for p in $COORD $WORKERS; do server_stop "$DIR" "node$p"; done; rm -rf "$DIR"; }
+trap stop_all EXIT
+# the same settings on every node; the data stays in the page cache (24 GB)
+OPTS="-c shared_preload_libraries=citus -c citus.local_hostname=$DIR -c max_prepared_transactions=20 \
+ -c shared_buffers=1GB -c work_mem=64MB -c maintenance_work_mem=512MB -c max_wal_size=16GB -c checkpoint_timeout=1h \
+ -c synchronous_commit=off -c autovacuum=off -c jit=off -c max_worker_processes=16"
+for p in $COORD $WORKERS; do
+	server_start "$DIR" "node$p" "$p" "$OPTS"
+done
+
+section() { echo "== $1 (at ${SECONDS} s)"; }
+record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$TSV"; }
+value() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$TSV"; }
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR ? a[int((NR + 1) / 2)] : "NaN") }'; }
+
+section "a coordinator and two workers, Citus $(q -At -d postgres -c "SELECT default_version FROM pg_available_extensions WHERE name = 'citus'")"
+q -d postgres -c "CREATE DATABASE single" -c "CREATE DATABASE bench"
+q -d single -c "CREATE EXTENSION push_actions"
+for p in $COORD $WORKERS; do
+	[ "$p" = "$COORD" ] || q -p "$p" -d postgres -c "CREATE DATABASE bench"
+	q -p "$p" -d bench -c "CREATE EXTENSION citus" -c "CREATE EXTENSION push_actions"
+done
+q -d bench -c "SELECT citus_set_coordinator_host('$DIR', $COORD)" >/dev/null
+for p in $WORKERS; do q -d bench -c "SELECT citus_add_node('$DIR', $p)" >/dev/null; done
+
+section "generating $SCALE actions, and the same rows in the cluster's database"
+q -d single -v scale="$SCALE" -f bench/dataset.sql >/dev/null
+# the generator draws at random: its rows are copied, parents first (their
+# references are known to hold); the kept roll-ups' trigger makes their rows
+for t in push_actions.apps push_actions.pushes push_actions.actions push_actions.daily_rollups; do
+	q -d single -c "\\copy $t TO STDOUT" | q -d bench -c "SET session_replication_role = replica" -c "\\copy $t FROM pstdin"
+done
+for s in push_actions.apps_app_id_seq push_actions.actions_action_id_seq; do
+	q -d bench -c "SELECT setval('$s', $(q -d single -At -c "SELECT last_value FROM $s"))" >/dev/null
+done
+start=$(date +%s.%N)
+q -d bench -c "SELECT push_actions.distribute()" >/dev/null
+record "load: distribute() of the loaded tables" "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')" s
+for db in single bench; do q -d "$db" -c "VACUUM ANALYZE" -c "CHECKPOINT"; done
+actions=$(q -d single -At -c "SELECT count(*) FROM push_actions.actions")
+record "load: actions" "$actions" rows
+same=$(q -d bench -At -c "SELECT count(*) FROM push_actions.actions")
+record "load: the cluster holds the same number of actions" "$([ "$same" = "$actions" ] && echo t || echo f)" bool
+echo "   $actions actions; distribute() took $(value "load: distribute() of the loaded tables") s"
+
+section "where the rows are"
+# the dataset's 5 apps each hash to one shard; a worker holds the shards it was given
+while IFS='|' read -r port n; do
+	record "rows: actions on the worker at port $port" "$n" rows
+	echo "   worker $port: $n actions"
+done < <(q -d bench -At -c "
+SELECT n.nodeport, sum(c.n) FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+JOIN (SELECT get_shard_id_for_distribution_column('push_actions.actions', app_id) AS shardid, count(*) AS n
+      FROM push_actions.actions GROUP BY app_id) c USING (shardid)
+GROUP BY 1 ORDER BY 1")
+
+# time_pair KEY SQL: median ms of RUNS runs of SQL on the single server and on
+# the cluster, each in one session after a warm-up, the two sides in turn;
+# the answers must be equal
+time_pair() {
+	local key=$1 sql=$2 db ms a b
+	for db in single bench; do
+		ms=$({ echo '\timing on'; echo '\o /dev/null'; for r in $(seq 0 "$RUNS"); do echo "\\echo @@ $r"; echo "$sql;"; done; } \
+			| q -d "$db" 2>&1 | awk '/^@@ / { run = $2; next } /^Time:/ && run > 0 { print $2 }' | median)
+		record "$key: $db" "$ms" ms
+	done
+	a=$(q -d single -At -c "SELECT md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM ($sql) x")
+	b=$(q -d bench -At -c "SELECT md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM ($sql) x")
+	record "$key: same answer" "$([ "$a" = "$b" ] && echo t || echo f)" bool
+	echo "   $key: one server $(value "$key: single") ms, Citus $(value "$key: bench") ms, same answer: $(value "$key: same answer")"
+}
+
+section "queries, median of $RUNS runs"
+time_pair "campaign_overview, every campaign" "SELECT * FROM push_actions.campaign_overview"
+time_pair "campaign_overview, one campaign" "SELECT * FROM push_actions.campaign_overview WHERE app_id = 1 AND campaign_id = 1001"
+time_pair "delivery_summary over all actions" "SELECT delivery_summary(status, attempts) FROM push_actions.actions"
+time_pair "floor: count(*) over all actions" "SELECT count(*) FROM push_actions.actions"
+time_pair "delivery_summary per app and campaign" \
+	"SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM push_actions.actions GROUP BY 1, 2"
+
+section "where the time of the summary over all actions goes"
+# each shard's part alone on its worker (median of 3), against the whole
+# query through the coordinator
+: >"$DIR/parts"
+while IFS='|' read -r port shard; do
+	ms=$({ echo '\timing on'; echo '\o /dev/null'
+	       for r in 0 1 2 3; do echo "\\echo @@ $r"; echo "SELECT delivery_summary(status, attempts) FROM push_actions.actions_$shard;"; done; } \
+		| q -p "$port" -d bench 2>&1 | awk '/^@@ / { run = $2; next } /^Time:/ && run > 0 { print $2 }' | median)
+	echo "$port $ms" >>"$DIR/parts"
+done < <(q -d bench -At -c "
+SELECT DISTINCT n.nodeport, c.shardid FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+JOIN (SELECT get_shard_id_for_distribution_column('push_actions.actions', app_id) AS shardid
+      FROM push_actions.actions GROUP BY app_id) c USING (shardid) ORDER BY 1, 2")
+record "summary over all actions: shards with rows" "$(wc -l <"$DIR/parts")" shards
+record "summary over all actions: tasks" "$(q -d bench -At -c "SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'push_actions.actions'::regclass")" tasks
+record "summary over all actions: their parts one after another" "$(awk '{ s += $2 } END { printf "%.1f", s }' "$DIR/parts")" ms
+record "summary over all actions: the busiest worker's parts" "$(awk '{ w[$1] += $2 } END { for (k in w) if (w[k] > m) m = w[k]; printf "%.1f", m }' "$DIR/parts")" ms
+echo "   parts one after another $(value "summary over all actions: their parts one after another") ms, the busiest worker's $(value "summary over all actions: the busiest worker's parts") ms, the whole query $(value "delivery_summary over all actions: bench") ms"
+
+# latency KEY DB SCRIPT [pgbench options]: median ms per call over CALLS calls, one client
+latency() {
+	local key=$1 db=$2 script=$3 work
+	shift 3
+	work=$(mktemp -d "$DIR/pgbench.XXXXXX")
+	(cd "$work" && $PG_BIN/pgbench -n -M prepared -c 1 -t "$CALLS" -l "$@" -f "$script" "$db" >/dev/null 2>"$work/err") \
+		|| { cat "$work/err"; return 1; }
+	record "$key" "$(awk '{ print $3 / 1000 }' "$work"/pgbench_log.* | median)" ms
+	rm -rf "$work"
+}
+section "calls, median of $CALLS"
+LISTING=$(pwd)/bench/queries/listing/seed_ours.sql
+HOP=$(mktemp "$DIR/hop.XXXXXX.sql")
+cat >"$HOP" <<'EOF'
+\set aid random(1, 1000000)
+SELECT status FROM push_actions.actions WHERE app_id = 1 AND action_id = :aid;
+EOF
+# a pool of attempted actions in app 1, as the main benchmark's record_attempt
+# uses; each database numbers its actions itself
+for db in single bench; do
+	q -d "$db" -At -c "SELECT push_actions.create_push(1, '{}', (SELECT jsonb_agg(jsonb_build_object('device_id', d, 'platform', 'android')) FROM generate_series(1, 20000) d), 999)" >/dev/null
+done
+for db in single bench; do
+	read -r lo hi < <(q -d "$db" -At -F ' ' -c "SELECT min(action_id), max(action_id) FROM push_actions.actions WHERE app_id = 1 AND campaign_id = 999")
+	ATTEMPT_NAMED=$(mktemp "$DIR/attempt.XXXXXX.sql")
+	printf '\\set aid random(%s, %s)\nSELECT push_actions.record_attempt(:aid, false, '"'"'Unavailable'"'"', app_id => 1);\n' "$lo" "$hi" >"$ATTEMPT_NAMED"
+	ATTEMPT_ALONE=$(mktemp "$DIR/attempt.XXXXXX.sql")
+	printf '\\set aid random(%s, %s)\nSELECT push_actions.record_attempt(:aid, false, '"'"'Unavailable'"'"');\n' "$lo" "$hi" >"$ATTEMPT_ALONE"
+	latency "list_push_devices, seed request: $db" "$db" "$LISTING"
+	latency "one action by its key (a hop): $db" "$db" "$HOP"
+	latency "record_attempt, app named: $db" "$db" "$ATTEMPT_NAMED"
+	latency "record_attempt, by action alone: $db" "$db" "$ATTEMPT_ALONE"
+done
+for k in "list_push_devices, seed request" "one action by its key (a hop)" "record_attempt, app named" "record_attempt, by action alone"; do
+	echo "   $k: one server $(value "$k: single") ms, Citus $(value "$k: bench") ms"
+done
+record "kept roll-ups after the calls: no difference on the cluster" \
+	"$([ "$(q -d bench -At -c 'SELECT count(*) FROM push_actions.verify_rollups()')" = 0 ] && echo t || echo f)" bool
+
+section "COPY of $COPY_ROWS actions of new pushes, median of 3"
+# new pushes in both databases (copies of the newest ones under ids starting
+# with f), and a file of actions for them in push order
+FILE=$DIR/copy.csv
+for db in single bench; do
+	q -d "$db" -c "INSERT INTO push_actions.pushes (push_id, app_id, campaign_id, payload, created_at, expires_at)
+SELECT 'f' || substr(push_id, 2), app_id, campaign_id, payload, now(), now() + interval '30 days'
+FROM push_actions.pushes WHERE push_id IN (SELECT DISTINCT push_id FROM push_actions.actions WHERE action_id <= $COPY_ROWS)" >/dev/null
+done
+q -d single -c "\\copy (SELECT app_id, 'f' || substr(push_id, 2), campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts, error_message FROM push_actions.actions WHERE action_id <= $COPY_ROWS ORDER BY action_id) TO '$FILE' CSV"
+COLS="app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts, error_message"
+for run in 1 2 3; do
+	for db in single bench; do
+		ms=$({ echo '\timing on'; echo 'BEGIN;'; echo "\\copy push_actions.actions ($COLS) FROM '$FILE' CSV"; echo 'ROLLBACK;'; } \
+			| q -d "$db" 2>&1 | awk '/^Time:/ { n++; if (n == 2) print $2 }')
+		echo "$ms" >>"$DIR/copy.$db"
+	done
+done
+for db in single bench; do
+	ms=$(median <"$DIR/copy.$db")
+	record "COPY of actions of new pushes: $db" "$(awk -v n="$COPY_ROWS" -v t="$ms" 'BEGIN { printf "%.0f", n / (t / 1000) }')" rows/s
+done
+echo "   one server $(value "COPY of actions of new pushes: single") rows/s, Citus $(value "COPY of actions of new pushes: bench") rows/s"
+
+section "report"
+bash bench/citus_report.sh "$TSV" >"$REPORT"
+cat "$REPORT"
