@@ -121,6 +121,9 @@ time_pair "campaign_overview, every campaign" "SELECT * FROM push_actions.campai
 time_pair "campaign_overview, one campaign" "SELECT * FROM push_actions.campaign_overview WHERE app_id = 1 AND campaign_id = 1001"
 time_pair "delivery_summary over all actions" "SELECT delivery_summary(status, attempts) FROM push_actions.actions"
 time_pair "floor: count(*) over all actions" "SELECT count(*) FROM push_actions.actions"
+# the same total from one summary per app, each made whole on its worker
+time_pair "delivery_summary over all actions, merged from one per app" \
+	"SELECT delivery_summary(s) FROM (SELECT app_id, delivery_summary(status, attempts) AS s FROM push_actions.actions GROUP BY app_id) per_app"
 time_pair "delivery_summary per app and campaign" \
 	"SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM push_actions.actions GROUP BY 1, 2"
 
@@ -128,20 +131,28 @@ section "where the time of the summary over all actions goes"
 # each shard's part alone on its worker (median of 3), against the whole
 # query through the coordinator
 : >"$DIR/parts"
+: >"$DIR/partials"
+# part_ms PORT SQL: median ms of 3 runs after a warm-up on one worker
+part_ms() {
+	{ echo '\timing on'; echo '\o /dev/null'; for r in 0 1 2 3; do echo "\\echo @@ $r"; echo "$2;"; done; } \
+		| q -p "$1" -d bench 2>&1 | awk '/^@@ / { run = $2; next } /^Time:/ && run > 0 { print $2 }' | median
+}
 while IFS='|' read -r port shard; do
-	ms=$({ echo '\timing on'; echo '\o /dev/null'
-	       for r in 0 1 2 3; do echo "\\echo @@ $r"; echo "SELECT delivery_summary(status, attempts) FROM push_actions.actions_$shard;"; done; } \
-		| q -p "$port" -d bench 2>&1 | awk '/^@@ / { run = $2; next } /^Time:/ && run > 0 { print $2 }' | median)
-	echo "$port $ms" >>"$DIR/parts"
+	echo "$port $(part_ms "$port" "SELECT delivery_summary(status, attempts) FROM push_actions.actions_$shard")" >>"$DIR/parts"
+	# what the workers run for a total across apps: Citus's generic partial
+	# aggregate, which calls the aggregate's functions with each row packed
+	echo "$port $(part_ms "$port" "SELECT worker_partial_agg('delivery_summary(push_actions.push_status,smallint)'::regprocedure, ROW(status, attempts)) FROM push_actions.actions_$shard")" >>"$DIR/partials"
 done < <(q -d bench -At -c "
 SELECT DISTINCT n.nodeport, c.shardid FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
 JOIN (SELECT get_shard_id_for_distribution_column('push_actions.actions', app_id) AS shardid
       FROM push_actions.actions GROUP BY app_id) c USING (shardid) ORDER BY 1, 2")
+busiest() { awk '{ w[$1] += $2 } END { for (k in w) if (w[k] > m) m = w[k]; printf "%.1f", m }' "$1"; }
+record "summary over all actions: the busiest worker's parts through worker_partial_agg" "$(busiest "$DIR/partials")" ms
 record "summary over all actions: shards with rows" "$(wc -l <"$DIR/parts")" shards
 record "summary over all actions: tasks" "$(q -d bench -At -c "SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'push_actions.actions'::regclass")" tasks
 record "summary over all actions: their parts one after another" "$(awk '{ s += $2 } END { printf "%.1f", s }' "$DIR/parts")" ms
-record "summary over all actions: the busiest worker's parts" "$(awk '{ w[$1] += $2 } END { for (k in w) if (w[k] > m) m = w[k]; printf "%.1f", m }' "$DIR/parts")" ms
-echo "   parts one after another $(value "summary over all actions: their parts one after another") ms, the busiest worker's $(value "summary over all actions: the busiest worker's parts") ms, the whole query $(value "delivery_summary over all actions: bench") ms"
+record "summary over all actions: the busiest worker's parts" "$(busiest "$DIR/parts")" ms
+echo "   parts one after another $(value "summary over all actions: their parts one after another") ms, the busiest worker's $(value "summary over all actions: the busiest worker's parts") ms (through worker_partial_agg $(value "summary over all actions: the busiest worker's parts through worker_partial_agg") ms), the whole query $(value "delivery_summary over all actions: bench") ms"
 
 # latency KEY DB SCRIPT [pgbench options]: median ms per call over CALLS calls, one client
 latency() {

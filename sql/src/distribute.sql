@@ -14,6 +14,13 @@
 -- same tables; the foreign keys are dropped there too, so that adding them
 -- on the coordinator reaches every node alike.  Those drops on the workers
 -- commit on their own: if the call fails later, it can simply run again.
+--
+-- For the upgrade steps after 1.1: on a distributed database (pg_dist_partition
+-- lists push_actions.actions) the three reference triggers dropped below no
+-- longer exist, DDL on the tables runs on the coordinator only, and each
+-- worker holds the extension's own copy of every other object.  A step that
+-- changes these objects must check for that, and be tested on the cluster of
+-- test/t/008_citus.pl.
 CREATE FUNCTION push_actions.distribute() RETURNS text
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp

@@ -193,6 +193,11 @@ is($coord->safe_psql('postgres', 'SELECT push_actions.distribute()'), 'distribut
 is($coord->safe_psql('postgres', 'SELECT push_actions.distribute()'), 'nothing to do: already distributed',
 	'distribute() a second time does nothing');
 is($coord->safe_psql('postgres', q{
+SELECT sum(pg_relation_size(t)) FROM unnest(ARRAY['push_actions.apps', 'push_actions.pushes', 'push_actions.actions',
+	'push_actions.daily_rollups', 'push_actions_internal.messages', 'push_actions_internal.campaign_stripes',
+	'push_actions_internal.app_keys']::regclass[]) t}),
+	'0', "the rows copied into the shards leave the coordinator's own tables");
+is($coord->safe_psql('postgres', q{
 SELECT obj_description('push_actions.message_status'::regclass, 'pg_class') IS NOT NULL
    AND has_table_privilege('analyst', 'push_actions.campaign_overview', 'SELECT')
    AND (SELECT count(*) FROM pg_depend WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'push_actions')
@@ -358,6 +363,27 @@ kept_equal('delete_push and purge of one push');
 is($coord->psql('postgres', 'SELECT push_actions.set_reference_key_triggers(true)', stderr => \my $refused), 3,
 	'set_reference_key_triggers() is refused on the cluster');
 like($refused, qr/distributed by Citus: their foreign keys are checked on the shards/, '... saying why');
+
+# create_app and create_push make random tokens and push ids: each side
+# makes its own, every answer about them agrees, and the app goes again
+my @made;
+for my $db ('single', 'postgres')
+{
+	push @made, $coord->safe_psql($db, q{
+SET search_path = push_actions, public;
+SELECT setval('push_actions.apps_app_id_seq', 100) \gset
+SELECT app_id, apptoken FROM create_app('made here') \gset
+SELECT create_push(:app_id, '{"m": 1}', '[{"device_id": 1, "platform": "android", "token": "a1"},
+	{"device_id": 2, "platform": "ios", "token": "i2", "profile_id": "p"}]', 77) AS push \gset
+SELECT (push_info(:'push', :'apptoken') -> 'push') - 'date' - 'expiration';
+SELECT list_push_devices(jsonb_build_object('apptoken', :'apptoken', 'select', ARRAY['device_id', 'platform', 'status']));
+SELECT campaign_id, messages, pending FROM campaign_overview WHERE app_id = :app_id;
+SELECT count(*) FROM verify_rollups();
+DELETE FROM apps WHERE app_id = :app_id;
+});
+}
+like($made[0], qr/"pending_devices": \["a1"\]/, 'create_app and create_push on the single server');
+is($made[1], $made[0], 'create_app and create_push: push_info, the listing and the kept roll-ups answer as on one server');
 
 # a third worker joins and the shards move; the answers stay the same
 my $worker3 = citus_node('worker3');
