@@ -275,6 +275,17 @@ SELECT p * 100 + d, 1 + p % 6, lpad(to_hex(p), 24, '0'), 10 + p % 4, d, CASE WHE
 FROM generate_series(1, 40) p, generate_series(13, 15) d;
 });
 kept_equal('INSERT of new pushes and of devices of existing messages, across apps');
+# COPY through the coordinator: Citus routes each row to its app's shard,
+# where the kept roll-ups' trigger counts it
+on_both(qq{COPY actions (action_id, app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, status, attempts, create_time) FROM STDIN;
+95001\t3\t000000000000000000000002\t12\t40\tperson0\tc0\tweb\tattempted\t0\t2026-11-04 00:00:00+00
+95002\t3\t000000000000000000000002\t12\t41\tperson0\tc1\tweb\tsent\t1\t2026-11-04 01:00:00+00
+95003\t4\t000000000000000000000009\t11\t42\tperson1\tc2\tweb\tfailed\t2\t2026-11-04 02:00:00+00
+95004\t5\t000000000000000000000004\t10\t43\tperson1\tc3\tweb\tdelivered\t0\t2026-11-04 03:00:00+00
+95005\t2\t000000000000000000000001\t11\t44\tperson2\tc4\tweb\tscheduled\t0\t2026-11-04 04:00:00+00
+\\.
+});
+kept_equal('COPY of actions into existing messages and new ones, across apps');
 on_both(q{
 UPDATE actions SET status = 'sent', attempts = 1 WHERE app_id = 2 AND action_id = 101;
 UPDATE actions SET status = 'failed', attempts = 2 WHERE app_id = 2 AND action_id = 90001;
