@@ -33,15 +33,7 @@ build_install
 # (which also holds the single server's database) and two workers
 DIR=$(mktemp -d /tmp/push_actions_citus.XXXXXX)
 chmod 755 "$DIR"
-if [ "$(id -u)" -eq 0 ]; then
-	id postgres >/dev/null 2>&1 || useradd --system --home-dir "$DIR" postgres
-	chown postgres "$DIR"
-	RUN_AS="runuser -u postgres --"
-	export PGUSER=postgres
-else
-	RUN_AS=""
-	export PGUSER=$(id -un)
-fi
+server_owner "$DIR"
 export PGHOST=$DIR PGPORT=5432
 COORD=5432 WORKERS="5433 5434"
 stop_all() { for p in $COORD $WORKERS; do server_stop "$DIR" "node$p"; done; rm -rf "$DIR"; }

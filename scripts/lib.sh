@@ -89,20 +89,26 @@ build_install() {
 	as_root make -s PG_CONFIG=$PG_BIN/pg_config install >/dev/null
 }
 
-# Starts a cluster in a fresh temporary folder; exports PGHOST, PGPORT, PGUSER.
-# PostgreSQL refuses to run as root, so root runs it as the "postgres" user.
-cluster_start() {
-	CLUSTER_DIR=$(mktemp -d /tmp/push_actions.XXXXXX)
-	chmod 755 "$CLUSTER_DIR"
+# server_owner DIR: who runs the servers kept in DIR, and owns it.
+# PostgreSQL refuses to run as root, so root runs them as the "postgres"
+# user; sets RUN_AS and exports PGUSER.
+server_owner() {
 	if [ "$(id -u)" -eq 0 ]; then
-		id postgres >/dev/null 2>&1 || useradd --system --home-dir "$CLUSTER_DIR" postgres
-		chown postgres "$CLUSTER_DIR"
+		id postgres >/dev/null 2>&1 || useradd --system --home-dir "$1" postgres
+		chown postgres "$1"
 		RUN_AS="runuser -u postgres --"
 		export PGUSER=postgres
 	else
 		RUN_AS=""
 		export PGUSER=$(id -un)
 	fi
+}
+
+# Starts a cluster in a fresh temporary folder; exports PGHOST, PGPORT, PGUSER.
+cluster_start() {
+	CLUSTER_DIR=$(mktemp -d /tmp/push_actions.XXXXXX)
+	chmod 755 "$CLUSTER_DIR"
+	server_owner "$CLUSTER_DIR"
 	export PGHOST=$CLUSTER_DIR PGPORT=5432 PGDATABASE=postgres
 	trap cluster_stop EXIT
 	echo "== starting a throwaway cluster in $CLUSTER_DIR"
