@@ -92,15 +92,22 @@ JOIN (SELECT get_shard_id_for_distribution_column('push_actions.actions', app_id
       FROM push_actions.actions GROUP BY app_id) c USING (shardid)
 GROUP BY 1 ORDER BY 1")
 
+# timed_median N SQL PSQL-OPTIONS...: median ms of N runs of SQL in one
+# session, after a warm-up
+timed_median() {
+	local n=$1 sql=$2
+	shift 2
+	{ echo '\timing on'; echo '\o /dev/null'; for r in $(seq 0 "$n"); do echo "\\echo @@ $r"; echo "$sql;"; done; } \
+		| q "$@" 2>&1 | awk '/^@@ / { run = $2; next } /^Time:/ && run > 0 { print $2 }' | median
+}
+
 # time_pair KEY SQL: median ms of RUNS runs of SQL on the single server and on
 # the cluster, each in one session after a warm-up, the two sides in turn;
 # the answers must be equal
 time_pair() {
 	local key=$1 sql=$2 db ms a b
 	for db in single bench; do
-		ms=$({ echo '\timing on'; echo '\o /dev/null'; for r in $(seq 0 "$RUNS"); do echo "\\echo @@ $r"; echo "$sql;"; done; } \
-			| q -d "$db" 2>&1 | awk '/^@@ / { run = $2; next } /^Time:/ && run > 0 { print $2 }' | median)
-		record "$key: $db" "$ms" ms
+		record "$key: $db" "$(timed_median "$RUNS" "$sql" -d "$db")" ms
 	done
 	a=$(q -d single -At -c "SELECT md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM ($sql) x")
 	b=$(q -d bench -At -c "SELECT md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM ($sql) x")
@@ -124,11 +131,8 @@ section "where the time of the summary over all actions goes"
 # query through the coordinator
 : >"$DIR/parts"
 : >"$DIR/partials"
-# part_ms PORT SQL: median ms of 3 runs after a warm-up on one worker
-part_ms() {
-	{ echo '\timing on'; echo '\o /dev/null'; for r in 0 1 2 3; do echo "\\echo @@ $r"; echo "$2;"; done; } \
-		| q -p "$1" -d bench 2>&1 | awk '/^@@ / { run = $2; next } /^Time:/ && run > 0 { print $2 }' | median
-}
+# part_ms PORT SQL: median ms of 3 runs on one worker
+part_ms() { timed_median 3 "$2" -p "$1" -d bench; }
 while IFS='|' read -r port shard; do
 	echo "$port $(part_ms "$port" "SELECT delivery_summary(status, attempts) FROM push_actions.actions_$shard")" >>"$DIR/parts"
 	# what the workers run for a total across apps: Citus's generic partial

@@ -1086,6 +1086,9 @@ ALTER TABLE push_actions.daily_rollups DROP CONSTRAINT IF EXISTS daily_rollups_a
 ALTER TABLE push_actions.actions DROP CONSTRAINT IF EXISTS actions_app_id_fkey,
 	DROP CONSTRAINT IF EXISTS actions_push_fkey;
 ALTER TABLE push_actions_internal.app_keys DROP CONSTRAINT IF EXISTS app_keys_app_id_fkey$keys$;
+	-- distributed by app_id with pushes, colocated
+	colocated constant text[] := ARRAY['push_actions.actions', 'push_actions.daily_rollups', 'push_actions_internal.messages',
+	                                   'push_actions_internal.campaign_stripes', 'push_actions_internal.app_keys'];
 	version text;
 	bad record;
 	v record;
@@ -1161,8 +1164,7 @@ BEGIN
 	ALTER TABLE push_actions.actions DISABLE TRIGGER actions_keep_rollups_insert;
 	PERFORM create_reference_table('push_actions.apps');
 	PERFORM create_distributed_table('push_actions.pushes', 'app_id');
-	FOREACH t IN ARRAY ARRAY['push_actions.actions', 'push_actions.daily_rollups', 'push_actions_internal.messages',
-	                         'push_actions_internal.campaign_stripes', 'push_actions_internal.app_keys'] LOOP
+	FOREACH t IN ARRAY colocated LOOP
 		PERFORM create_distributed_table(t::regclass, 'app_id', colocate_with => 'push_actions.pushes');
 	END LOOP;
 	ALTER TABLE push_actions.actions ENABLE ALWAYS TRIGGER actions_keep_rollups_insert;
@@ -1185,9 +1187,7 @@ BEGIN
 	-- the rows copied into the shards leave the coordinator's own tables,
 	-- which Citus no longer reads (the kept tables' trigger does not reach
 	-- the shards from here: Citus does not pass this TRUNCATE on)
-	FOREACH t IN ARRAY ARRAY['push_actions.apps', 'push_actions.pushes', 'push_actions.actions', 'push_actions.daily_rollups',
-	                         'push_actions_internal.messages', 'push_actions_internal.campaign_stripes',
-	                         'push_actions_internal.app_keys'] LOOP
+	FOREACH t IN ARRAY ARRAY['push_actions.apps', 'push_actions.pushes'] || colocated LOOP
 		PERFORM truncate_local_data_after_distributing_table(t::regclass);
 	END LOOP;
 

@@ -172,9 +172,9 @@ static const char *const statements[3][2][2] = {
 
 /* Runs a statement through the plan cache; returns SPI's result code. */
 static int
-run_statement(const char *sql, Relation actions)
+run_statement(const char *sql)
 {
-	SPIPlanPtr	plan = plan_cache_get(kept_statement_for(sql, actions), 0, NULL);
+	SPIPlanPtr	plan = plan_cache_get(sql, 0, NULL);
 
 	return SPI_execute_plan(plan, NULL, NULL, false, 0);
 }
@@ -221,6 +221,7 @@ keep_rollups(PG_FUNCTION_ARGS)
 	uint64		rows = 0;
 	int64		out_of_step;
 	int64		unsettled;
+	const char *sql[2];			/* applying the deltas, settling the messages left */
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -264,13 +265,16 @@ keep_rollups(PG_FUNCTION_ARGS)
 	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "SPI_register_trigger_data failed");
 
-	if (run_statement(statements[kept_event][0][large], trigdata->tg_relation) != SPI_OK_SELECT)
+	sql[0] = statements[kept_event][0][large];
+	sql[1] = statements[kept_event][1][large];
+	kept_statements_for(trigdata->tg_relation, sql, lengthof(sql));
+	if (run_statement(sql[0]) != SPI_OK_SELECT)
 		elog(ERROR, "keep_rollups: applying the deltas failed");
 	out_of_step = result_count(1);
 	unsettled = result_count(2);
 	if (out_of_step > 0)
 		report_out_of_step(out_of_step);
-	if (unsettled > 0 && run_statement(statements[kept_event][1][large], trigdata->tg_relation) != SPI_OK_UPDATE)
+	if (unsettled > 0 && run_statement(sql[1]) != SPI_OK_UPDATE)
 		elog(ERROR, "keep_rollups: settling the messages left failed");
 
 	SPI_finish();

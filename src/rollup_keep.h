@@ -28,11 +28,12 @@
 	"  messages_removed = s.messages_removed OPERATOR(pg_catalog.+) excluded.messages_removed"
 
 /*
- * The statement to run for sql when the trigger fired on actions: sql itself
- * on one server, the same over the colocated shards on a Citus worker, where
- * the trigger fires on a shard of actions (rollup_shards.c).  Call inside SPI.
+ * Makes the n statements in sql those to run when the trigger fired on
+ * actions: unchanged on one server, the same over the colocated shards on a
+ * Citus worker, where the trigger fires on a shard of actions
+ * (rollup_shards.c).  Call inside SPI.
  */
-extern const char *kept_statement_for(const char *sql, Relation actions);
+extern void kept_statements_for(Relation actions, const char **sql, int n);
 
 /* Refuses the write: n changed messages had no kept row (XX001). */
 PA_NORETURN extern void report_out_of_step(int64 n);

@@ -87,35 +87,39 @@ colocated_shard(int64 actions_shard, const char *kept_table)
 	return TextDatumGetCString(name);
 }
 
-const char *
-kept_statement_for(const char *sql, Relation actions)
+void
+kept_statements_for(Relation actions, const char **sql, int n)
 {
 	const char *relname = RelationGetRelationName(actions);
-	const char *digits;
-	char	   *end;
-	int64		shard;
-	char	   *result;
+	const char *prefix = ACTIONS_NAME "_";
+	const char *digits = relname + strlen(prefix);
+	const char *shard_actions;
+	const char *shard_kept[lengthof(kept_tables)];
+	char	   *end = NULL;
+	int64		shard = 0;
 
 	if (strcmp(relname, ACTIONS_NAME) == 0)
-		return sql;
+		return;
 
-	digits = relname + strlen(ACTIONS_NAME "_");
-	if (strncmp(relname, ACTIONS_NAME "_", strlen(ACTIONS_NAME "_")) != 0 || *digits == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("keep_rollups() fires on \"%s\" or a Citus shard of it, not on \"%s\"",
-						ACTIONS_TABLE, relname)));
 	errno = 0;
-	shard = strtoi64(digits, &end, 10);
-	if (errno != 0 || *end != '\0')
+	if (strncmp(relname, prefix, strlen(prefix)) == 0 && *digits != '\0')
+		shard = strtoi64(digits, &end, 10);
+	if (end == NULL || errno != 0 || *end != '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("keep_rollups() fires on \"%s\" or a Citus shard of it, not on \"%s\"",
 						ACTIONS_TABLE, relname)));
 
-	result = replace_name(sql, ACTIONS_TABLE,
-						  quote_qualified_identifier(get_namespace_name(RelationGetNamespace(actions)), relname));
-	for (size_t i = 0; i < lengthof(kept_tables); i++)
-		result = replace_name(result, kept_tables[i], colocated_shard(shard, kept_tables[i]));
-	return result;
+	/* the shards are looked up once for all the statements */
+	shard_actions = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(actions)), relname);
+	for (size_t k = 0; k < lengthof(kept_tables); k++)
+		shard_kept[k] = colocated_shard(shard, kept_tables[k]);
+	for (int i = 0; i < n; i++)
+	{
+		char	   *result = replace_name(sql[i], ACTIONS_TABLE, shard_actions);
+
+		for (size_t k = 0; k < lengthof(kept_tables); k++)
+			result = replace_name(result, kept_tables[k], shard_kept[k]);
+		sql[i] = result;
+	}
 }
