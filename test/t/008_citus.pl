@@ -360,7 +360,9 @@ kept_equal('delete_push, purge and fold_actions');
 
 # each statement of a single app's call runs on the one worker that holds
 # the app's shard
-for my $call (q{SELECT push_actions.delete_push(lpad(to_hex(15), 24, '0'), 'app 4')},
+for my $call (q{SELECT push_actions.push_info(lpad(to_hex(15), 24, '0'), 'app 4', '2026-11-05')},
+	q{SELECT push_actions.list_push_devices('{"apptoken":"app 4","condition":[["error","=",1]],"select":["action_id","push_id"]}')},
+	q{SELECT push_actions.delete_push(lpad(to_hex(15), 24, '0'), 'app 4')},
 	q{SELECT push_actions.purge('2026-12-31', 1)})
 {
 	my ($rc, $stdout, $calls) = $coord->psql('postgres', "SET citus.log_remote_commands = on; $call");
