@@ -5,17 +5,26 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" push_actions.co
 MODULE_big = push_actions
 OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 
-# The current version's install script is built from one file per concept, in
-# an order that builds; the frozen 1.0 script and the upgrade steps are
-# written by hand and never built.
-SQL_SOURCES = $(addprefix sql/src/, schemas.sql push_status.sql vocabulary.sql delivery_summary.sql \
-	aggregates.sql tables.sql indexes.sql references.sql kept_rollups.sql api_create.sql api_status.sql \
-	retention.sql views.sql listing.sql pushes_api.sql delivery_events.sql distribute.sql)
-DATA_built = sql/push_actions--$(EXTVERSION).sql
-DATA = sql/push_actions--1.0.sql $(wildcard sql/push_actions--*--*.sql)
+# The current version's install script is built from one file per concept
+# part (sql/src/<concept>_<part>.sql), in an order that builds.  An upgrade
+# step not yet released is built from its template in sql/upgrade/, which
+# includes the current definitions of what it creates or replaces
+# (scripts/compose_sql.sh).  Released scripts are frozen sources, never built.
+SQL_SOURCES = $(addprefix sql/src/, store_schemas.sql push_status.sql push_status_casts.sql \
+	store_vocabulary.sql delivery_summary.sql delivery_summary_minus.sql delivery_summary_aggregates.sql \
+	store_tables.sql retention_tables.sql store_indexes.sql store_references.sql store_reference_keys.sql \
+	kept_tables.sql kept_trigger.sql kept_repair.sql apps_api.sql writes_create.sql writes_status.sql \
+	retention.sql kept_views.sql listing_views.sql push_info_views.sql retention_views.sql \
+	listing.sql push_info.sql events.sql distribution.sql release_1_0_names.sql)
+UPGRADE_STEPS = $(patsubst sql/upgrade/%.sql,sql/push_actions--%.sql,$(wildcard sql/upgrade/*.sql))
+DATA_built = sql/push_actions--$(EXTVERSION).sql $(UPGRADE_STEPS)
+DATA = $(filter-out $(DATA_built),$(wildcard sql/push_actions--*.sql))
 
-TESTS = $(sort $(wildcard test/sql/*.sql))
-REGRESS = $(patsubst test/sql/%.sql,%,$(TESTS))
+# One database for all, in this order: the tests of plans were written
+# against the tables the tests before them leave (a new test goes last).
+REGRESS = release_any_session delivery_summary listing_bounds listing_errors listing_index \
+	listing_operators listing_seed delivery_summary_parallel push_info push_info_index push_status \
+	delivery_summary_index store_seed_data release_upgrade kept_views
 REGRESS_OPTS = --inputdir=test --load-extension=push_actions
 # concurrency: isolation specs with fixed interleavings (test/specs/*.spec)
 ISOLATION = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
@@ -41,6 +50,9 @@ sql/push_actions--$(EXTVERSION).sql: $(SQL_SOURCES) push_actions.control
 	@{ printf '%s\n' '\echo Use "CREATE EXTENSION push_actions" to load this file. \quit' \
 		'-- Built by make from sql/src/; edit those files, not this one.'; \
 	   for f in $(SQL_SOURCES); do printf '\n-- %s\n' "$$f"; cat "$$f"; done; } > $@
+
+sql/push_actions--%.sql: sql/upgrade/%.sql $(SQL_SOURCES) scripts/compose_sql.sh
+	@bash scripts/compose_sql.sh $< > $@.tmp && mv $@.tmp $@
 
 .PHONY: test demo bench deb stress
 

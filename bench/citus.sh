@@ -161,7 +161,7 @@ latency() {
 	rm -rf "$work"
 }
 section "calls, median of $CALLS"
-LISTING=$(pwd)/bench/queries/listing/seed_ours.sql
+LISTING=$(pwd)/bench/queries/listing_seed_ours.sql
 HOP=$(mktemp "$DIR/hop.XXXXXX.sql")
 # the same probe of one index on both sides, finding nothing: the difference
 # is the trip through the coordinator to the worker and back

@@ -2,23 +2,23 @@
 # the kept roll-ups.  Reads of campaign_overview and message_status against
 # the plain SQL that regroups the live actions; writes with the maintenance
 # on, off (its triggers disabled) and against their floors.  The queries and
-# pgbench scripts are the files in bench/queries/kept/.
-KEPT=$BENCH_QUERIES/kept
-WRITES=$BENCH_QUERIES/writes
+# pgbench scripts are the files bench/queries/kept_*.
+KEPT=$BENCH_QUERIES/kept_
+WRITES=$BENCH_QUERIES/writes_
 
 section "10. kept roll-ups: campaign_overview and message_status"
-time_group "10. campaign_overview, all campaigns" 0 "" "$(query $KEPT/overview_all.sql)" \
-	"10. plain SQL roll-up, all campaigns" 0 "" "$(query $KEPT/overview_all_plain.sql)"
-same=$(q -At -c "SELECT (SELECT md5(string_agg(x::text, ';' ORDER BY x::text)) FROM ($(query $KEPT/overview_all.sql)) x)
-                      = (SELECT md5(string_agg(x::text, ';' ORDER BY x::text)) FROM ($(query $KEPT/overview_all_plain.sql)) x)")
+time_group "10. campaign_overview, all campaigns" 0 "" "$(query ${KEPT}overview_all.sql)" \
+	"10. plain SQL roll-up, all campaigns" 0 "" "$(query ${KEPT}overview_all_plain.sql)"
+same=$(q -At -c "SELECT (SELECT md5(string_agg(x::text, ';' ORDER BY x::text)) FROM ($(query ${KEPT}overview_all.sql)) x)
+                      = (SELECT md5(string_agg(x::text, ';' ORDER BY x::text)) FROM ($(query ${KEPT}overview_all_plain.sql)) x)")
 record "10. campaign_overview agrees with plain SQL" "$same" bool
 echo "   same numbers as plain SQL: $same"
 
 read -r top_app top_campaign top_actions <<<"$(q -At -F ' ' -c "SELECT app_id, campaign_id, count(*) FROM actions WHERE campaign_id IS NOT NULL GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 1")"
 record "10. largest campaign: actions" "$top_actions" actions
 one_campaign="WHERE app_id = $top_app AND campaign_id = $top_campaign"
-time_group "10. campaign_overview, largest campaign" 0 "" "$(query $KEPT/overview_all.sql) $one_campaign" \
-	"10. plain SQL roll-up, largest campaign" 0 "" "$(query $KEPT/overview_all_plain.sql | sed "s|WHERE true /\* campaign \*/|$one_campaign|")"
+time_group "10. campaign_overview, largest campaign" 0 "" "$(query ${KEPT}overview_all.sql) $one_campaign" \
+	"10. plain SQL roll-up, largest campaign" 0 "" "$(query ${KEPT}overview_all_plain.sql | sed "s|WHERE true /\* campaign \*/|$one_campaign|")"
 
 typical=$(q -At -c "SELECT push_id FROM push_actions_internal.messages WHERE app_id = 1 GROUP BY 1 HAVING count(*) BETWEEN 3 AND 10 LIMIT 1")
 person=$(q -At -c "SELECT profile_id FROM push_actions_internal.messages WHERE app_id = 1 AND profile_id IS NOT NULL LIMIT 1")
@@ -29,11 +29,11 @@ record "10. person: messages" "$(q -At -c "SELECT count(*) FROM push_actions.mes
 q -c "CREATE INDEX messages_person_idx ON push_actions_internal.messages (app_id, profile_id) WHERE profile_id IS NOT NULL" \
   -c "ANALYZE" >/dev/null
 PGBENCH_DEFS="-D app=$top_app -D campaign=$top_campaign -D push=$typical" \
-	latencies "10. campaign_overview, largest campaign (pgbench)" $KEPT/overview_campaign.sql \
-	"10. message_status, one push" $KEPT/message_push.sql
+	latencies "10. campaign_overview, largest campaign (pgbench)" ${KEPT}overview_campaign.sql \
+	"10. message_status, one push" ${KEPT}message_push.sql
 PGBENCH_DEFS="-D app=1 -D person=$person -D push=$typical" \
-	latencies "10. message_status, one person (optional person index)" $KEPT/message_person.sql \
-	"10. plain SQL, one push" $KEPT/message_push_plain.sql
+	latencies "10. message_status, one person (optional person index)" ${KEPT}message_person.sql \
+	"10. plain SQL, one push" ${KEPT}message_push_plain.sql
 q -c "DROP INDEX push_actions_internal.messages_person_idx" >/dev/null
 
 section "10. kept roll-ups: COPY with the maintenance on and off"
@@ -85,7 +85,7 @@ reset_pool() {
 	q -c "UPDATE actions SET status = 'attempted', attempts = 0, error_message = NULL WHERE push_id = '$pool'" -c "VACUUM actions" >/dev/null
 }
 repair_pool() {
-	q -c "ALTER TABLE actions ENABLE ALWAYS TRIGGER actions_keep_rollups_update" -f $KEPT/repair_pool.sql -v pool="$pool" >/dev/null
+	q -c "ALTER TABLE actions ENABLE ALWAYS TRIGGER actions_keep_rollups_update" -f ${KEPT}repair_pool.sql -v pool="$pool" >/dev/null
 }
 attempt_defs="-D lo=$lo -D hi=$hi -D pool_push=$pool -D pool_campaign=999"
 : >"$WORK/attempt_rates"
@@ -93,7 +93,7 @@ for run in 1 2 3; do
 	for mode in on off floor; do
 		reset_pool
 		[ $mode = on ] || q -c "ALTER TABLE actions DISABLE TRIGGER actions_keep_rollups_update" >/dev/null
-		script=$WRITES/attempt.sql; [ $mode = floor ] && script=$KEPT/attempt_floor.sql
+		script=${WRITES}attempt.sql; [ $mode = floor ] && script=${KEPT}attempt_floor.sql
 		tps=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 10 $attempt_defs -f "$script" 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
 		echo "$mode $tps" >>"$WORK/attempt_rates"
 		[ $mode = on ] || repair_pool
@@ -111,7 +111,7 @@ record "10. kept roll-ups agree after the record_attempt runs" "$(q -At -c "SELE
 reset_pool
 q -c "ALTER SYSTEM SET log_lock_waits = on" -c "ALTER SYSTEM SET deadlock_timeout = '100ms'" -c "SELECT pg_reload_conf()" >/dev/null
 mark=$(wc -l <"$CLUSTER_DIR/data.log")
-out=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 8 -j 2 -T 20 $attempt_defs -f "$WRITES/attempt.sql" 2>&1)
+out=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 8 -j 2 -T 20 $attempt_defs -f "${WRITES}attempt.sql" 2>&1)
 q -c "ALTER SYSTEM RESET log_lock_waits" -c "ALTER SYSTEM RESET deadlock_timeout" -c "SELECT pg_reload_conf()" >/dev/null
 record "10. record_attempt, 8 clients on one campaign" "$(echo "$out" | awk '/^tps/ { printf "%.0f", $3 }')" tx/s
 record "10. 8 clients: failed transactions" "$(echo "$out" | awk '/number of failed transactions/ { print $5 }')" transactions

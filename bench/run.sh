@@ -149,10 +149,10 @@ q -c "VACUUM ANALYZE" -c "CHECKPOINT"
 record "load: total with VACUUM ANALYZE" "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')" s
 echo "   $actions actions in $pushes pushes, table $(q -At -c "SELECT pg_size_pretty(pg_total_relation_size('actions'))") with indexes"
 
-# The queries of measurements 1-3 are the files in bench/queries/aggregates/.
+# The queries of measurements 1-3 are the files bench/queries/delivery_summary_*.
 # Per message there are two plain-SQL forms; rollup_status is measured against
 # the better of the two.
-AGG=$BENCH_QUERIES/aggregates
+AGG=$BENCH_QUERIES/delivery_summary_
 # query FILE: a query file as one statement (its comment lines and final ; dropped)
 query() { grep -v '^--' "$1" | sed 's/;[[:space:]]*$//'; }
 
@@ -167,34 +167,34 @@ aggregates() {
 	section "1. summary over all actions, 3. with 2 workers$P"
 	# count(*) reads no column and is planned on the smallest index; the same
 	# count over the table, with index scans off, for reference
-	time_group "1$P. count(*) over all actions (scan floor)" 0 "" "$(query $AGG/count_all.sql)" \
-		"1$P. count(*) over all actions, sequential scan" 0 "$noindex" "$(query $AGG/count_all.sql)" \
-		"1$P. count(attempts) over all actions (column floor)" 0 "" "$(query $AGG/count_attempts_all.sql)" \
-		"1$P. delivery_summary(status, attempts) over all actions" 0 "" "$(query $AGG/summary_all.sql)" \
-		"1$P. plain SQL: 9 count FILTER + sum over all actions" 0 "" "$(query $AGG/plain_summary_all.sql)" \
-		"3$P. delivery_summary over all actions, 2 workers" 2 "" "$(query $AGG/summary_all.sql)" \
-		"3$P. count(*) over all actions, 2 workers" 2 "" "$(query $AGG/count_all.sql)" \
-		"3$P. count(attempts) over all actions, 2 workers" 2 "" "$(query $AGG/count_attempts_all.sql)"
+	time_group "1$P. count(*) over all actions (scan floor)" 0 "" "$(query ${AGG}count_all.sql)" \
+		"1$P. count(*) over all actions, sequential scan" 0 "$noindex" "$(query ${AGG}count_all.sql)" \
+		"1$P. count(attempts) over all actions (column floor)" 0 "" "$(query ${AGG}count_attempts_all.sql)" \
+		"1$P. delivery_summary(status, attempts) over all actions" 0 "" "$(query ${AGG}summary_all.sql)" \
+		"1$P. plain SQL: 9 count FILTER + sum over all actions" 0 "" "$(query ${AGG}plain_summary_all.sql)" \
+		"3$P. delivery_summary over all actions, 2 workers" 2 "" "$(query ${AGG}summary_all.sql)" \
+		"3$P. count(*) over all actions, 2 workers" 2 "" "$(query ${AGG}count_all.sql)" \
+		"3$P. count(attempts) over all actions, 2 workers" 2 "" "$(query ${AGG}count_attempts_all.sql)"
 	section "1. summary per campaign, 3. with 2 workers$P"
-	time_group "1$P. count(*) per campaign (scan floor)" 0 "" "$(query $AGG/count_campaign.sql)" \
-		"1$P. count(attempts) per campaign (column floor)" 0 "" "$(query $AGG/count_attempts_campaign.sql)" \
-		"1$P. delivery_summary(status, attempts) per campaign" 0 "" "$(query $AGG/summary_campaign.sql)" \
-		"1$P. plain SQL: 9 count FILTER + sum per campaign" 0 "" "$(query $AGG/plain_summary_campaign.sql)" \
-		"3$P. delivery_summary per campaign, 2 workers" 2 "" "$(query $AGG/summary_campaign.sql)" \
-		"3$P. count(attempts) per campaign, 2 workers" 2 "" "$(query $AGG/count_attempts_campaign.sql)"
+	time_group "1$P. count(*) per campaign (scan floor)" 0 "" "$(query ${AGG}count_campaign.sql)" \
+		"1$P. count(attempts) per campaign (column floor)" 0 "" "$(query ${AGG}count_attempts_campaign.sql)" \
+		"1$P. delivery_summary(status, attempts) per campaign" 0 "" "$(query ${AGG}summary_campaign.sql)" \
+		"1$P. plain SQL: 9 count FILTER + sum per campaign" 0 "" "$(query ${AGG}plain_summary_campaign.sql)" \
+		"3$P. delivery_summary per campaign, 2 workers" 2 "" "$(query ${AGG}summary_campaign.sql)" \
+		"3$P. count(attempts) per campaign, 2 workers" 2 "" "$(query ${AGG}count_attempts_campaign.sql)"
 
 	section "2. per-message roll-up (GROUP BY push_id, profile_id), 3. with 2 workers$P"
-	time_group "2$P. count(*) per message (same grouping)" 0 "" "$(query $AGG/count_message.sql)" \
-		"2$P. rollup_status per message" 0 "" "$(query $AGG/rollup_message.sql)" \
-		"2$P. plain SQL: CASE over bool_or per message" 0 "" "$(query $AGG/plain_bool_or_message.sql)" \
-		"2$P. plain SQL: CASE over bit_or per message" 0 "" "$(query $AGG/plain_bit_or_message.sql)" \
-		"3$P. rollup_status per message, 2 workers" 2 "" "$(query $AGG/rollup_message.sql)" \
-		"3$P. count(*) per message (same grouping), 2 workers" 2 "" "$(query $AGG/count_message.sql)"
+	time_group "2$P. count(*) per message (same grouping)" 0 "" "$(query ${AGG}count_message.sql)" \
+		"2$P. rollup_status per message" 0 "" "$(query ${AGG}rollup_message.sql)" \
+		"2$P. plain SQL: CASE over bool_or per message" 0 "" "$(query ${AGG}plain_bool_or_message.sql)" \
+		"2$P. plain SQL: CASE over bit_or per message" 0 "" "$(query ${AGG}plain_bit_or_message.sql)" \
+		"3$P. rollup_status per message, 2 workers" 2 "" "$(query ${AGG}rollup_message.sql)" \
+		"3$P. count(*) per message (same grouping), 2 workers" 2 "" "$(query ${AGG}count_message.sql)"
 	# the three must agree, or the comparison means nothing
 	same=$({ echo "${SETTINGS:-}"; echo "SELECT ours = bool_or_form AND bool_or_form = bit_or_form FROM (SELECT
-	                 (SELECT array_agg(r::text || count ORDER BY r::text) FROM ($(query $AGG/rollup_message.sql)) a) AS ours,
-	                 (SELECT array_agg(r || count ORDER BY r) FROM ($(query $AGG/plain_bool_or_message.sql)) b) AS bool_or_form,
-	                 (SELECT array_agg(r || count ORDER BY r) FROM ($(query $AGG/plain_bit_or_message.sql)) c) AS bit_or_form) x;"; } | q -At)
+	                 (SELECT array_agg(r::text || count ORDER BY r::text) FROM ($(query ${AGG}rollup_message.sql)) a) AS ours,
+	                 (SELECT array_agg(r || count ORDER BY r) FROM ($(query ${AGG}plain_bool_or_message.sql)) b) AS bool_or_form,
+	                 (SELECT array_agg(r || count ORDER BY r) FROM ($(query ${AGG}plain_bit_or_message.sql)) c) AS bit_or_form) x;"; } | q -At)
 	record "2$P. rollup_status agrees with plain SQL" "$same" bool
 	echo "   results agree: $same"
 
@@ -204,8 +204,8 @@ aggregates "" ""
 aggregates " [random_page_cost 1.1]" "SET random_page_cost = 1.1;"
 
 section "4. list_push_devices latency over $CALLS calls (pgbench, prepared)"
-# the pgbench scripts are the files in bench/queries/listing/
-LISTING=$BENCH_QUERIES/listing
+# the pgbench scripts are the files bench/queries/listing_*
+LISTING=$BENCH_QUERIES/listing_
 big_campaign=$(q -At -c "SELECT campaign_id FROM actions WHERE app_id = 1 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
 since=$(q -At -c "SELECT extract(epoch FROM now() - interval '20 days')::bigint")
 # a script run once through psql, its random campaign fixed at 1001
@@ -213,30 +213,30 @@ once() { sed -e '/^\\set [a-z]* random/d' -e 's/:c\b/1001/g' "$1" | q -At -v sin
 # same rows, or the comparison means nothing
 for shape in seed multi deep; do
 	case $shape in seed) lim=50 off=0 ;; multi) lim=100 off=0 ;; deep) lim=50 off=10000 ;; esac
-	a=$(once "$LISTING/${shape}_ours.sql" $lim $off)
-	b=$(once "$LISTING/${shape}_sql.sql" $lim $off)
+	a=$(once "${LISTING}${shape}_ours.sql" $lim $off)
+	b=$(once "${LISTING}${shape}_sql.sql" $lim $off)
 	same=$(same_json "$a" "$b")
 	record "4. $shape: same answer as hand-written SQL" "$same" bool
 	echo "   $shape: same answer as hand-written SQL: $same ($(echo "$b" | grep -o '"action_id"' | wc -l) rows)"
 done
 export PGBENCH_DEFS="-D since=$since -D big=$big_campaign"
-latencies "4. list_push_devices, seed request" "$LISTING/seed_ours.sql" "4. hand-written SQL, seed request" "$LISTING/seed_sql.sql"
-latencies "4. list_push_devices, 4 conditions" "$LISTING/multi_ours.sql" "4. hand-written SQL, 4 conditions" "$LISTING/multi_sql.sql"
-latencies "4. list_push_devices, offset 10000" "$LISTING/deep_ours.sql" "4. hand-written SQL, offset 10000" "$LISTING/deep_sql.sql"
+latencies "4. list_push_devices, seed request" "${LISTING}seed_ours.sql" "4. hand-written SQL, seed request" "${LISTING}seed_sql.sql"
+latencies "4. list_push_devices, 4 conditions" "${LISTING}multi_ours.sql" "4. hand-written SQL, 4 conditions" "${LISTING}multi_sql.sql"
+latencies "4. list_push_devices, offset 10000" "${LISTING}deep_ours.sql" "4. hand-written SQL, offset 10000" "${LISTING}deep_sql.sql"
 unset PGBENCH_DEFS
 
 section "5. push_info latency over $CALLS calls"
-INFO=$BENCH_QUERIES/push_info
+INFO=$BENCH_QUERIES/push_info_
 big_push=$(q -At -c "SELECT push_id FROM pushes WHERE push_id = lpad(to_hex(7), 24, '0')")
 big_app=$(q -At -c "SELECT app_id FROM pushes WHERE push_id = '$big_push'")
 typical_push=$(q -At -c "SELECT push_id FROM actions WHERE app_id = 1 AND status = 'sent' AND platform = 'android' AND push_id IN (SELECT push_id FROM pushes WHERE app_id = 1 AND expires_at > now()) LIMIT 1")
 for which in big typical; do
 	if [ $which = big ]; then id=$big_push; app=$big_app; else id=$typical_push; app=1; fi
-	a=$(q -At -v id="'$id'" -v token="'BENCH_TOKEN_$app'" -f "$INFO/ours.sql")
-	b=$(q -At -v id="'$id'" -v token="'BENCH_TOKEN_$app'" -f "$INFO/sql.sql")
+	a=$(q -At -v id="'$id'" -v token="'BENCH_TOKEN_$app'" -f "${INFO}ours.sql")
+	b=$(q -At -v id="'$id'" -v token="'BENCH_TOKEN_$app'" -f "${INFO}sql.sql")
 	record "5. $which push: same answer as hand-written SQL" "$(same_json "$a" "$b")" bool
 	PGBENCH_DEFS="-D id=$id -D token=BENCH_TOKEN_$app" \
-		latencies "5. push_info, $which push" "$INFO/ours.sql" "5. hand-written SQL, $which push" "$INFO/sql.sql"
+		latencies "5. push_info, $which push" "${INFO}ours.sql" "5. hand-written SQL, $which push" "${INFO}sql.sql"
 done
 record "5. big push: devices" "$(q -At -c "SELECT count(*) FROM actions WHERE push_id = '$big_push'")" devices
 record "5. big push: pending" "$(q -At -c "SELECT push_info('$big_push', 'BENCH_TOKEN_$big_app') #> '{push,pending_count}'")" devices
@@ -335,7 +335,7 @@ q -c "INSERT INTO pushes (push_id, app_id, payload, expires_at) VALUES ('b000000
   -c "INSERT INTO actions (app_id, push_id, device_id, device_token, platform, status) SELECT 1, 'b00000000000000000000001', i, 'tok' || i, 'android', 'attempted' FROM generate_series(1, 200000) i" \
   -c "VACUUM ANALYZE actions"
 read -r lo hi <<<"$(q -At -F ' ' -c "SELECT min(action_id), max(action_id) FROM actions WHERE push_id = 'b00000000000000000000001'")"
-tps=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 10 -D lo=$lo -D hi=$hi -f "$BENCH_QUERIES/writes/attempt.sql" 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
+tps=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 10 -D lo=$lo -D hi=$hi -f "$BENCH_QUERIES/writes_attempt.sql" 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
 record "6. record_attempt, 2 clients" "$tps" tx/s
 echo "   record_attempt: $tps tx/s"
 

@@ -40,7 +40,7 @@ ensure_deps() {
 }
 
 # Citus, which Debian does not package, for the distributed test (test/t/
-# 008_citus.pl, skipped without it): built and installed from CITUS_SOURCE, a
+# distribution_citus.pl, skipped without it): built and installed from CITUS_SOURCE, a
 # release tarball of its source, when that is given and Citus is missing.
 # Citus 13 supports PostgreSQL 15 to 17.
 CITUS_PACKAGES="autoconf flex libicu-dev libcurl4-openssl-dev libkrb5-dev liblz4-dev libpam0g-dev libselinux1-dev libzstd-dev libssl-dev libreadline-dev"

@@ -371,10 +371,8 @@ Datum
 delivery_summary_status_count(PG_FUNCTION_ARGS)
 {
 	DeliverySummary *s = PG_GETARG_DELIVERY_SUMMARY_P(0);
-	PushStatus	status = PG_GETARG_PUSH_STATUS(1);
+	PushStatus	status = push_status_stored(PG_GETARG_DATUM(1));
 
-	if (!push_status_is_valid(status))
-		elog(ERROR, "invalid push_status value %d", (int) status);
 	PG_RETURN_INT64(s->counts[status]);
 }
 
@@ -450,7 +448,7 @@ delivery_summary_minus(PG_FUNCTION_ARGS)
 										  PG_GETARG_DELIVERY_SUMMARY_P(1), false));
 }
 
-/* The same, for the trigger that keeps the roll-ups (src/rollup_keep.c). */
+/* The same, for the trigger that keeps the roll-ups (src/kept_statement.c). */
 PG_FUNCTION_INFO_V1(kept_summary_minus);
 Datum
 kept_summary_minus(PG_FUNCTION_ARGS)

@@ -46,6 +46,23 @@ push_status_is_valid(int value)
 	return value >= 0 && value < PUSH_STATUS_COUNT;
 }
 
+/*
+ * A status read from a stored value.  Every way in (text, binary, casts)
+ * checks what it takes, so only damaged data fails here: an error rather
+ * than an index past the status tables.
+ */
+static inline PushStatus
+push_status_stored(Datum d)
+{
+	PushStatus	s = DatumGetPushStatus(d);
+
+	if (unlikely(!push_status_is_valid(s)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid push_status value %d", (int) s)));
+	return s;
+}
+
 static inline bool
 push_status_is_final(PushStatus s)
 {

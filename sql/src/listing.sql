@@ -1,12 +1,12 @@
 -- The push-devices listing (Xtremepush list/push-devices), in C (src/listing_*.c).
 
-CREATE FUNCTION push_actions.list_push_devices(request jsonb) RETURNS jsonb
+CREATE OR REPLACE FUNCTION push_actions.list_push_devices(request jsonb) RETURNS jsonb
 	AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, push_actions, pg_temp;
 COMMENT ON FUNCTION push_actions.list_push_devices(jsonb) IS
 	'answers a list/push-devices request body: {"code":200,"success":true,"data":[...]} or a 400/401 error object';
 
-CREATE FUNCTION push_actions.explain_push_devices(request jsonb, "analyze" boolean DEFAULT false) RETURNS SETOF text
+CREATE OR REPLACE FUNCTION push_actions.explain_push_devices(request jsonb, "analyze" boolean DEFAULT false) RETURNS SETOF text
 	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp;
 COMMENT ON FUNCTION push_actions.explain_push_devices(jsonb, boolean) IS

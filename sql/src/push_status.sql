@@ -2,13 +2,13 @@
 
 CREATE TYPE push_actions.push_status;
 
-CREATE FUNCTION push_actions.push_status_in(cstring) RETURNS push_actions.push_status
+CREATE OR REPLACE FUNCTION push_actions.push_status_in(cstring) RETURNS push_actions.push_status
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION push_actions.push_status_out(push_actions.push_status) RETURNS cstring
+CREATE OR REPLACE FUNCTION push_actions.push_status_out(push_actions.push_status) RETURNS cstring
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION push_actions.push_status_recv(internal) RETURNS push_actions.push_status
+CREATE OR REPLACE FUNCTION push_actions.push_status_recv(internal) RETURNS push_actions.push_status
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION push_actions.push_status_send(push_actions.push_status) RETURNS bytea
+CREATE OR REPLACE FUNCTION push_actions.push_status_send(push_actions.push_status) RETURNS bytea
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE TYPE push_actions.push_status (
@@ -24,23 +24,23 @@ CREATE TYPE push_actions.push_status (
 COMMENT ON TYPE push_actions.push_status IS
 	'status of one push action: scheduled < attempted < sent < delivered < opened < converted < failed < bounced < expired';
 
-CREATE FUNCTION push_actions.push_status_eq(push_actions.push_status, push_actions.push_status) RETURNS boolean
+CREATE OR REPLACE FUNCTION push_actions.push_status_eq(push_actions.push_status, push_actions.push_status) RETURNS boolean
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION push_actions.push_status_ne(push_actions.push_status, push_actions.push_status) RETURNS boolean
+CREATE OR REPLACE FUNCTION push_actions.push_status_ne(push_actions.push_status, push_actions.push_status) RETURNS boolean
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION push_actions.push_status_lt(push_actions.push_status, push_actions.push_status) RETURNS boolean
+CREATE OR REPLACE FUNCTION push_actions.push_status_lt(push_actions.push_status, push_actions.push_status) RETURNS boolean
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION push_actions.push_status_le(push_actions.push_status, push_actions.push_status) RETURNS boolean
+CREATE OR REPLACE FUNCTION push_actions.push_status_le(push_actions.push_status, push_actions.push_status) RETURNS boolean
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION push_actions.push_status_gt(push_actions.push_status, push_actions.push_status) RETURNS boolean
+CREATE OR REPLACE FUNCTION push_actions.push_status_gt(push_actions.push_status, push_actions.push_status) RETURNS boolean
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION push_actions.push_status_ge(push_actions.push_status, push_actions.push_status) RETURNS boolean
+CREATE OR REPLACE FUNCTION push_actions.push_status_ge(push_actions.push_status, push_actions.push_status) RETURNS boolean
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION push_actions.push_status_cmp(push_actions.push_status, push_actions.push_status) RETURNS integer
+CREATE OR REPLACE FUNCTION push_actions.push_status_cmp(push_actions.push_status, push_actions.push_status) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION push_actions.push_status_hash(push_actions.push_status) RETURNS integer
+CREATE OR REPLACE FUNCTION push_actions.push_status_hash(push_actions.push_status) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION push_actions.push_status_hash_extended(push_actions.push_status, bigint) RETURNS bigint
+CREATE OR REPLACE FUNCTION push_actions.push_status_hash_extended(push_actions.push_status, bigint) RETURNS bigint
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 CREATE OPERATOR pg_catalog.= (
@@ -89,9 +89,9 @@ CREATE OPERATOR CLASS push_actions.push_status_hash_ops
 	FUNCTION 1 push_actions.push_status_hash(push_actions.push_status),
 	FUNCTION 2 push_actions.push_status_hash_extended(push_actions.push_status, bigint);
 
-CREATE FUNCTION push_actions.push_status_smaller(push_actions.push_status, push_actions.push_status) RETURNS push_actions.push_status
+CREATE OR REPLACE FUNCTION push_actions.push_status_smaller(push_actions.push_status, push_actions.push_status) RETURNS push_actions.push_status
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION push_actions.push_status_larger(push_actions.push_status, push_actions.push_status) RETURNS push_actions.push_status
+CREATE OR REPLACE FUNCTION push_actions.push_status_larger(push_actions.push_status, push_actions.push_status) RETURNS push_actions.push_status
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE AGGREGATE pg_catalog.min(push_actions.push_status) (
 	SFUNC = push_actions.push_status_smaller, STYPE = push_actions.push_status,
@@ -102,31 +102,15 @@ CREATE AGGREGATE pg_catalog.max(push_actions.push_status) (
 	COMBINEFUNC = push_actions.push_status_larger, SORTOP = OPERATOR(pg_catalog.>),
 	PARALLEL = SAFE);
 
-CREATE FUNCTION pg_catalog.is_final(push_actions.push_status) RETURNS boolean
+CREATE OR REPLACE FUNCTION pg_catalog.is_final(push_actions.push_status) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'push_status_is_final_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION pg_catalog.is_final(push_actions.push_status) IS
 	'true for sent, delivered, opened, converted, failed, bounced, expired';
-CREATE FUNCTION pg_catalog.is_success(push_actions.push_status) RETURNS boolean
+CREATE OR REPLACE FUNCTION pg_catalog.is_success(push_actions.push_status) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'push_status_is_success_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION pg_catalog.is_success(push_actions.push_status) IS
 	'true for sent, delivered, opened, converted';
-CREATE FUNCTION pg_catalog.can_transition("from" push_actions.push_status, "to" push_actions.push_status) RETURNS boolean
+CREATE OR REPLACE FUNCTION pg_catalog.can_transition("from" push_actions.push_status, "to" push_actions.push_status) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'push_status_can_transition_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION pg_catalog.can_transition(push_actions.push_status, push_actions.push_status) IS
 	'the action state machine; failed -> attempted is only taken by retry()';
-
--- The status groups that index predicates, views and the API's queries test,
--- named in C beside the state machine.  Immutable with a constant argument,
--- so the planner folds each call to its array: an index predicate and a query
--- written with the same call match.
-CREATE FUNCTION push_actions_internal.statuses(kind text) RETURNS push_actions.push_status[]
-	AS 'MODULE_PATHNAME', 'push_status_kind_members' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION push_actions_internal.statuses(text) IS
-	'the statuses of a group: error (failed, bounced), unfinished (scheduled, attempted), awaiting_delivery (attempted, sent), device_event (delivered, opened, converted)';
-
--- A status compared with a parameter bound as a string (pgjdbc's setString
--- binds varchar, other drivers text) converts the string, so the comparison
--- is push_status = push_status and reads the indexes on status.  No cast
--- leads back implicitly, so no comparison becomes ambiguous.
-CREATE CAST (text AS push_actions.push_status) WITH INOUT AS IMPLICIT;
-CREATE CAST (varchar AS push_actions.push_status) WITH INOUT AS IMPLICIT;

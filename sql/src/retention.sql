@@ -6,7 +6,7 @@
 -- and never twice.  One app per call and every statement bound to it, so that
 -- on Citus each runs as one task on the app's shard.  Returns the number of
 -- actions folded.
-CREATE FUNCTION push_actions_internal.fold_and_delete(app bigint, push_ids text[], action_ids bigint[])
+CREATE OR REPLACE FUNCTION push_actions_internal.fold_and_delete(app bigint, push_ids text[], action_ids bigint[])
 	RETURNS bigint
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
@@ -72,7 +72,7 @@ $$;
 -- Retention goes one app at a time, in app order, each statement bound to the
 -- app: on Citus every statement then runs on the app's shard (rows cannot be
 -- locked across shards), and concurrent runs meet the apps in one order.
-CREATE FUNCTION push_actions.fold_actions(older_than timestamptz, batch integer DEFAULT 10000)
+CREATE OR REPLACE FUNCTION push_actions.fold_actions(older_than timestamptz, batch integer DEFAULT 10000)
 	RETURNS bigint
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
@@ -113,7 +113,7 @@ $$;
 COMMENT ON FUNCTION push_actions.fold_actions(timestamptz, integer) IS
 	'moves up to batch pushes created before older_than (and as many standalone actions) into daily_rollups; returns the actions moved';
 
-CREATE FUNCTION push_actions.purge(now timestamptz DEFAULT now(), batch integer DEFAULT 10000)
+CREATE OR REPLACE FUNCTION push_actions.purge(now timestamptz DEFAULT now(), batch integer DEFAULT 10000)
 	RETURNS bigint
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
@@ -170,3 +170,28 @@ END
 $$;
 COMMENT ON FUNCTION push_actions.purge(timestamptz, integer) IS
 	'deletes up to batch pushes that expired or whose actions were all final for 2 days, folding them into daily_rollups first; returns the pushes removed';
+
+
+CREATE OR REPLACE FUNCTION push_actions.delete_push(push_id text, api_key text)
+	RETURNS jsonb
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	hit		record := push_actions_internal.find_push(push_id, api_key);
+BEGIN
+	IF hit.error IS NOT NULL THEN
+		RETURN hit.error;
+	END IF;
+	-- the row lock makes a concurrent delete or purge wait, then find nothing
+	PERFORM 1 FROM push_actions.pushes p
+	WHERE p.app_id = (hit.push).app_id AND p.push_id = (hit.push).push_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN push_actions_internal.push_error('INVALID_PUSH_ID');
+	END IF;
+	PERFORM push_actions_internal.fold_and_delete((hit.push).app_id, ARRAY[(hit.push).push_id], '{}');
+	RETURN '{"success": true}'::jsonb;
+END
+$$;
+COMMENT ON FUNCTION push_actions.delete_push(text, text) IS
+	'deletes a push and its actions, after folding them into daily_rollups';

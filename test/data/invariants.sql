@@ -4,7 +4,7 @@
 -- from actions and daily_rollups, the kept roll-ups equal to theirs
 -- (verify_rollups()), and every B-tree index of the extension's
 -- tables consistent with its table (amcheck raises an error where not).
--- Used after crashes (test/t/001_crash_recovery.pl) and after make stress.
+-- Used after crashes (test/t/crash_recovery.pl) and after make stress.
 -- Needs the amcheck extension.
 SELECT 'states the machine cannot reach' AS invariant, count(*) AS violations
 FROM push_actions.actions

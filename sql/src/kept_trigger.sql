@@ -1,0 +1,52 @@
+-- The trigger that keeps the roll-ups as actions are written (src/kept_trigger.c).
+
+-- a - b for the trigger: an error that says the roll-ups are out of step
+-- where b takes more than a counts (src/delivery_summary.c)
+CREATE OR REPLACE FUNCTION push_actions_internal.kept_summary_minus(push_actions.delivery_summary, push_actions.delivery_summary)
+	RETURNS push_actions.delivery_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION push_actions_internal.keep_rollups() RETURNS trigger
+	AS 'MODULE_PATHNAME' LANGUAGE C;
+-- SECURITY DEFINER, reviewed as the reference triggers are (store_references.sql):
+-- a role that may write actions needs no right on the kept tables.
+ALTER FUNCTION push_actions_internal.keep_rollups() SECURITY DEFINER
+	SET search_path = pg_catalog, push_actions, pg_temp;
+REVOKE EXECUTE ON FUNCTION push_actions_internal.keep_rollups() FROM PUBLIC;
+
+-- ENABLE ALWAYS: the roll-ups follow the actions whatever writes them, a
+-- logical replication subscriber or a load with session_replication_role =
+-- replica included.
+CREATE TRIGGER actions_keep_rollups_insert AFTER INSERT ON push_actions.actions
+	REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION push_actions_internal.keep_rollups();
+CREATE TRIGGER actions_keep_rollups_update AFTER UPDATE ON push_actions.actions
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION push_actions_internal.keep_rollups();
+CREATE TRIGGER actions_keep_rollups_delete AFTER DELETE ON push_actions.actions
+	REFERENCING OLD TABLE AS old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION push_actions_internal.keep_rollups();
+ALTER TABLE push_actions.actions ENABLE ALWAYS TRIGGER actions_keep_rollups_insert;
+ALTER TABLE push_actions.actions ENABLE ALWAYS TRIGGER actions_keep_rollups_update;
+ALTER TABLE push_actions.actions ENABLE ALWAYS TRIGGER actions_keep_rollups_delete;
+
+-- TRUNCATE has no rows to pass on; it empties the roll-ups with the actions.
+-- On Citus the coordinator's TRUNCATE of actions fires this on the table
+-- there, which empties the kept tables on every worker, and again on each
+-- shard of actions, where it must do nothing: the workers emptying the kept
+-- tables again would wait on the coordinator's locks (a distributed deadlock).
+CREATE OR REPLACE FUNCTION push_actions_internal.forget_rollups() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+BEGIN
+	IF TG_RELID = 'push_actions.actions'::regclass THEN
+		TRUNCATE push_actions_internal.messages, push_actions_internal.campaign_stripes;
+	END IF;
+	RETURN NULL;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION push_actions_internal.forget_rollups() FROM PUBLIC;
+CREATE TRIGGER actions_forget_rollups AFTER TRUNCATE ON push_actions.actions
+	FOR EACH STATEMENT EXECUTE FUNCTION push_actions_internal.forget_rollups();
+ALTER TABLE push_actions.actions ENABLE ALWAYS TRIGGER actions_forget_rollups;

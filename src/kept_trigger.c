@@ -1,0 +1,75 @@
+/*
+ * kept_trigger.c
+ *	  keep_rollups(): the statement-level trigger on actions that keeps each
+ *	  message's roll-up (push_actions_internal.messages) and each campaign's
+ *	  (push_actions_internal.campaign_stripes) in step with the actions
+ *	  written (sql/src/kept_tables.sql has the tables and why).  The one
+ *	  entry point of the kept roll-ups: it takes one action updated within
+ *	  its message the short way (kept_row.c) and every other statement the
+ *	  general way (kept_statement.c).
+ */
+#include "postgres.h"
+
+#include "commands/trigger.h"
+#include "fmgr.h"
+#include "utils/tuplestore.h"
+
+#include "kept_row.h"
+#include "kept_statement.h"
+
+static void
+require_transition_table(Tuplestorestate *table, const char *clause)
+{
+	if (table == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("keep_rollups() needs REFERENCING %s", clause)));
+}
+
+PG_FUNCTION_INFO_V1(keep_rollups);
+Datum
+keep_rollups(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TriggerEvent event;
+	KeptEvent	kept_event;
+	uint64		rows = 0;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("keep_rollups() must be called as a trigger")));
+	event = trigdata->tg_event;
+	if (!TRIGGER_FIRED_AFTER(event) || !TRIGGER_FIRED_FOR_STATEMENT(event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("keep_rollups() must be an AFTER ... FOR EACH STATEMENT trigger")));
+
+	if (TRIGGER_FIRED_BY_INSERT(event))
+		kept_event = KEPT_INSERT;
+	else if (TRIGGER_FIRED_BY_UPDATE(event))
+		kept_event = KEPT_UPDATE;
+	else if (TRIGGER_FIRED_BY_DELETE(event))
+		kept_event = KEPT_DELETE;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("keep_rollups() fires on INSERT, UPDATE or DELETE")));
+
+	if (kept_event != KEPT_DELETE)
+	{
+		require_transition_table(trigdata->tg_newtable, "NEW TABLE AS new_rows");
+		rows += tuplestore_tuple_count(trigdata->tg_newtable);
+	}
+	if (kept_event != KEPT_INSERT)
+	{
+		require_transition_table(trigdata->tg_oldtable, "OLD TABLE AS old_rows");
+		rows += tuplestore_tuple_count(trigdata->tg_oldtable);
+	}
+	if (rows == 0)
+		return PointerGetDatum(NULL);
+	if (kept_event == KEPT_UPDATE && keep_one_row_update(trigdata))
+		return PointerGetDatum(NULL);
+	keep_statement(trigdata, kept_event, rows);
+	return PointerGetDatum(NULL);
+}
