@@ -1,4 +1,4 @@
--- Beyond one server on Citus (README "Beyond one server: Citus"): one call
+-- Beyond one server on Citus (doc/scale-out.md "Beyond one server: Citus"): one call
 -- on the coordinator turns the extension's tables into Citus tables, data
 -- and kept roll-ups included.  apps becomes a reference table; the others
 -- are distributed by app_id, colocated, so that one app's rows, its kept

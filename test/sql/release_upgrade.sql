@@ -156,6 +156,57 @@ SELECT count(*) AS actions_left FROM push_actions.actions WHERE push_id IS NOT N
 SELECT app_id, campaign_id, messages, error_rate FROM my_campaigns ORDER BY 1, 2;
 SELECT count(*) AS rollups_out_of_step FROM push_actions.verify_rollups();
 
+-- 1.1, released, with data written through its own API (the app given to
+-- the write calls, a device's report), updated to the current version: the
+-- same rows, and the same objects as a fresh install
+\c :home
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS pa_from_1_1;
+RESET client_min_messages;
+CREATE DATABASE pa_from_1_1;
+\c pa_from_1_1
+CREATE EXTENSION push_actions VERSION '1.1';
+SET search_path = public, push_actions;
+\set ECHO none
+\i test/data/seed_245624.sql
+\i test/data/multi_device.sql
+\i test/data/seed_pushy.sql
+\i test/data/api_writes.sql
+\set ECHO all
+SELECT app_id AS app_1_1, apptoken AS token_1_1 FROM create_app('Written by 1.1') \gset
+SELECT create_push(:app_1_1, '{"message":"1.1"}', '[{"device_id": 1, "token": "t-1", "platform": "android"}, {"device_id": 2, "token": "t-2", "platform": "ios"}]', 11) AS push_1_1 \gset
+SELECT record_attempt(action_id, true, app_id => :app_1_1) FROM actions WHERE push_id = :'push_1_1' ORDER BY action_id;
+SELECT d.device_id, track_event(d.delivery_id, d.delivery_token, 'opened') FROM push_deliveries(:'push_1_1', :'token_1_1') d
+WHERE d.device_id = 1;
+CREATE TABLE digests_before AS
+SELECT 'actions' AS t, count(*) AS n, md5(string_agg(x::text, E'\n' ORDER BY x::text)) AS digest FROM push_actions.actions x
+UNION ALL SELECT 'message_status', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.message_status x
+UNION ALL SELECT 'campaign_overview', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.campaign_overview x;
+ALTER EXTENSION push_actions UPDATE;
+SELECT extversion = (SELECT default_version FROM pg_available_extensions WHERE name = 'push_actions') AS at_default_version
+FROM pg_extension WHERE extname = 'push_actions';
+SELECT b.t, b.n, b.digest = d.digest AS unchanged
+FROM digests_before b
+JOIN (SELECT 'actions' AS t, count(*) AS n, md5(string_agg(x::text, E'\n' ORDER BY x::text)) AS digest FROM push_actions.actions x
+      UNION ALL SELECT 'message_status', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.message_status x
+      UNION ALL SELECT 'campaign_overview', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.campaign_overview x) d
+  USING (t) ORDER BY 1;
+SELECT count(*) AS rollups_out_of_step FROM push_actions.verify_rollups();
+SET search_path = pg_catalog;
+\set ECHO none
+\i test/data/extension_catalog.sql
+\set ECHO all
+WITH fresh AS (
+	SELECT split_part(l, E'\t', 1) AS object, split_part(l, E'\t', 2) AS digest
+	FROM regexp_split_to_table(:'fresh_catalog', E'\n') l
+), updated AS (
+	SELECT object, md5(definition) AS digest FROM extension_catalog
+)
+SELECT count(*) AS objects_compared, count(*) FILTER (WHERE f.digest IS DISTINCT FROM u.digest) AS differences
+FROM fresh f FULL JOIN updated u ON u.object = f.object;
+\c :home
+DROP DATABASE pa_from_1_1;
+
 -- privileges granted on 1.0's write calls carry over to the forms with the
 -- app as an optional last argument that replace them
 \c :home

@@ -1,5 +1,6 @@
-# README's examples cannot drift from the code: every ```sql block that is
-# followed by a ```text block runs, in README order, in one database holding
+# The examples of README.md and doc/ cannot drift from the code: every ```sql
+# block that is followed by a ```text block runs, in README order and then
+# doc/'s, in one database holding
 # the demo's sample (test/data/demo_sample.sql), through psql with its
 # defaults and no set-up (the default search_path), and what psql prints,
 # errors included, must be the text block (trailing blanks aside).
@@ -19,7 +20,9 @@ $node->safe_psql('demo', '\i test/data/demo_sample.sql');
 
 # the examples: [line, sql, expected output]
 my (@examples, $sql, $out, $line, $in);
-open my $readme, '<', 'README.md' or die "README.md: $!";
+for my $file ('README.md', sort glob('doc/*.md'))
+{
+open my $readme, '<', $file or die "$file: $!";
 my $previous_was_sql = 0;
 while (my $l = <$readme>)
 {
@@ -28,7 +31,7 @@ while (my $l = <$readme>)
 		if ($l =~ /^```(sql|text)\s*$/)
 		{
 			$in = $1;
-			if ($in eq 'sql') { ($sql, $line) = ('', $.); }
+			if ($in eq 'sql') { ($sql, $line) = ('', "$file line $."); }
 			elsif ($previous_was_sql) { $out = ''; }
 			else { $in = 'other'; }
 		}
@@ -47,6 +50,7 @@ while (my $l = <$readme>)
 	$out .= $l if $in eq 'text';
 }
 close $readme;
+}
 cmp_ok(scalar @examples, '>=', 10, 'README shows at least ten examples with their output');
 
 sub trimmed { my $t = shift; $t =~ s/[ \t]+$//mg; $t =~ s/\n+\z//; return $t; }
@@ -57,7 +61,7 @@ for my $example (@examples)
 	my $printed;
 	IPC::Run::run([ 'psql', '-X', '-q', '-d', $node->connstr('demo') ], '<', \$query, '>&', \$printed);
 	my ($first) = $query =~ /^\s*(.*\S)/;
-	is(trimmed($printed), trimmed($expected), "README line $at: $first");
+	is(trimmed($printed), trimmed($expected), "$at: $first");
 }
 
 $node->stop;
