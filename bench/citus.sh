@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. bench/lib.sh
 pg_is_native || { echo "make bench CITUS=1 runs on this machine's PostgreSQL ($PG) only" >&2; exit 1; }
 
 SCALE=${SCALE:-10000000}
@@ -46,10 +47,6 @@ for p in $COORD $WORKERS; do
 	server_start "$DIR" "node$p" "$p" "$OPTS"
 done
 
-section() { echo "== $1 (at ${SECONDS} s)"; }
-record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$TSV"; }
-value() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$TSV"; }
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR ? a[int((NR + 1) / 2)] : "NaN") }'; }
 
 section "a coordinator and two workers, Citus $(q -At -d postgres -c "SELECT default_version FROM pg_available_extensions WHERE name = 'citus'")"
 q -d postgres -c "CREATE DATABASE single" -c "CREATE DATABASE bench"

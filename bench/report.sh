@@ -2,13 +2,11 @@
 # Prints the benchmark table from the measurements file and writes it as JSON.
 # Usage: bench/report.sh bench/results/latest.tsv SCALE
 set -euo pipefail
-tsv=$1
+TSV=$1
 scale=$2
-json=$(dirname "$tsv")/latest.json
+json=$(dirname "$TSV")/latest.json
+. "$(dirname "$0")/lib.sh"
 
-v() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$tsv"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { n = "^[0-9]+([.][0-9]*)?$"
-	if (a !~ n || b !~ n || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 check() { awk -v x="$1" -v op="$2" -v t="$3" 'BEGIN { if (x == "n/a" || x == "") { print "?"; exit }
 	ok = (op == "<=") ? (x <= t) : (op == ">=") ? (x >= t) : (op == "<") ? (x < t) : (x > t); print ok ? "met" : "MISSED" }'; }
 
@@ -41,12 +39,12 @@ judge() { check "$2" "$(target_field "$1" 2)" "$(target_field "$1" 3)"; }
 
 # whether the two keys' queries ran with the same plan nodes (a Subquery Scan
 # only projects a subquery's columns, so it is left out of the comparison)
-nodes() { v "plan: $1" | sed 's# / Subquery Scan on [A-Za-z0-9_]*##g'; }
+nodes() { value "plan: $1" | sed 's# / Subquery Scan on [A-Za-z0-9_]*##g'; }
 plans() { local a b; a=$(nodes "$1"); b=$(nodes "$2")
 	if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "same plan: $a"; else echo "PLANS DIFFER: $a versus $b"; fi; }
 
 # " (the planner chose no parallel plan)" when the 2-worker query has no Gather
-serial() { case "$(v "plan: $1")" in *Gather*) ;; *) echo " (the planner chose no parallel plan)" ;; esac; }
+serial() { case "$(value "plan: $1")" in *Gather*) ;; *) echo " (the planner chose no parallel plan)" ;; esac; }
 
 rows=()
 row() { rows+=("$1|$2|$3|$4"); }	# what | achieved | target | verdict
@@ -55,38 +53,38 @@ row() { rows+=("$1|$2|$3|$4"); }	# what | achieved | target | verdict
 aggregate_rows() {
 	P=$1
 	local floor0 seq0 ours0 plain0 floor ours1 plain1 ours2 plain2 grouping r col0 col1
-	floor0=$(v "1$P. count(*) over all actions (scan floor)")
-	ours0=$(v "1$P. delivery_summary(status, attempts) over all actions")
-	plain0=$(v "1$P. plain SQL: 9 count FILTER + sum over all actions")
-	col0=$(v "1$P. count(attempts) over all actions (column floor)")
+	floor0=$(value "1$P. count(*) over all actions (scan floor)")
+	ours0=$(value "1$P. delivery_summary(status, attempts) over all actions")
+	plain0=$(value "1$P. plain SQL: 9 count FILTER + sum over all actions")
+	col0=$(value "1$P. count(attempts) over all actions (column floor)")
 	r=$(ratio "$ours0" "$col0"); row "1$P. delivery_summary over all actions vs count(attempts), which deforms the same two columns of the same rows ($ours0 vs $col0 ms; $(plans "1$P. delivery_summary(status, attempts) over all actions" "1$P. count(attempts) over all actions (column floor)"))" "${r}x" "$(aim summary_floor)" "$(judge summary_floor "$r")"
-	row "1$P. ... reference: vs count(*), which deforms nothing ($floor0 ms; $(v "plan: 1$P. count(*) over all actions (scan floor)"))" "$(ratio "$ours0" "$floor0")x" "" ""
-	seq0=$(v "1$P. count(*) over all actions, sequential scan")
+	row "1$P. ... reference: vs count(*), which deforms nothing ($floor0 ms; $(value "plan: 1$P. count(*) over all actions (scan floor)"))" "$(ratio "$ours0" "$floor0")x" "" ""
+	seq0=$(value "1$P. count(*) over all actions, sequential scan")
 	row "1$P. ... vs count(*) over a sequential scan ($seq0 ms)" "$(ratio "$ours0" "$seq0")x" "" ""
 	r=$(ratio "$plain0" "$ours0"); row "1$P. ... speed-up over 9 x count FILTER + sum ($plain0 ms; $(plans "1$P. delivery_summary(status, attempts) over all actions" "1$P. plain SQL: 9 count FILTER + sum over all actions"))" "${r}x" "$(aim summary_plain)" "$(judge summary_plain "$r")"
-	floor=$(v "1$P. count(*) per campaign (scan floor)")
-	ours1=$(v "1$P. delivery_summary(status, attempts) per campaign")
-	plain1=$(v "1$P. plain SQL: 9 count FILTER + sum per campaign")
-	col1=$(v "1$P. count(attempts) per campaign (column floor)")
+	floor=$(value "1$P. count(*) per campaign (scan floor)")
+	ours1=$(value "1$P. delivery_summary(status, attempts) per campaign")
+	plain1=$(value "1$P. plain SQL: 9 count FILTER + sum per campaign")
+	col1=$(value "1$P. count(attempts) per campaign (column floor)")
 	r=$(ratio "$ours1" "$col1"); row "1$P. delivery_summary per campaign vs count(attempts) per campaign ($ours1 vs $col1 ms; $(plans "1$P. delivery_summary(status, attempts) per campaign" "1$P. count(attempts) per campaign (column floor)"))" "${r}x" "$(aim summary_floor)" "$(judge summary_floor "$r")"
 	row "1$P. ... reference: vs count(*) per campaign ($floor ms)" "$(ratio "$ours1" "$floor")x" "" ""
 	r=$(ratio "$plain1" "$ours1"); row "1$P. ... speed-up over 9 x count FILTER + sum per campaign ($plain1 ms; $(plans "1$P. delivery_summary(status, attempts) per campaign" "1$P. plain SQL: 9 count FILTER + sum per campaign"))" "${r}x" "$(aim summary_plain)" "$(judge summary_plain "$r")"
-	ours2=$(v "2$P. rollup_status per message")
-	grouping=$(v "2$P. count(*) per message (same grouping)")
+	ours2=$(value "2$P. rollup_status per message")
+	grouping=$(value "2$P. count(*) per message (same grouping)")
 	# measured against the faster of the plain formulations; the other for reference
 	local best=bit_or other=bool_or
-	if awk -v a="$(v "2$P. plain SQL: CASE over bool_or per message")" -v b="$(v "2$P. plain SQL: CASE over bit_or per message")" \
+	if awk -v a="$(value "2$P. plain SQL: CASE over bool_or per message")" -v b="$(value "2$P. plain SQL: CASE over bit_or per message")" \
 	       'BEGIN { exit !(b == "" || (a != "" && a + 0 < b + 0)) }'; then best=bool_or other=bit_or; fi
-	plain2=$(v "2$P. plain SQL: CASE over $best per message")
+	plain2=$(value "2$P. plain SQL: CASE over $best per message")
 	r=$(ratio "$ours2" "$grouping"); row "2$P. rollup_status per message vs count(*) with the same GROUP BY ($ours2 vs $grouping ms; $(plans "2$P. rollup_status per message" "2$P. count(*) per message (same grouping)"))" "${r}x" "$(aim rollup_floor)" "$(judge rollup_floor "$r")"
-	r=$(ratio "$plain2" "$ours2"); row "2$P. ... speed-up over the faster plain SQL, CASE over $best ($plain2 ms; same result: $(v "2$P. rollup_status agrees with plain SQL"); $(plans "2$P. rollup_status per message" "2$P. plain SQL: CASE over $best per message"))" "${r}x" "$(aim rollup_plain)" "$(judge rollup_plain "$r")"
-	plain2=$(v "2$P. plain SQL: CASE over $other per message")
+	r=$(ratio "$plain2" "$ours2"); row "2$P. ... speed-up over the faster plain SQL, CASE over $best ($plain2 ms; same result: $(value "2$P. rollup_status agrees with plain SQL"); $(plans "2$P. rollup_status per message" "2$P. plain SQL: CASE over $best per message"))" "${r}x" "$(aim rollup_plain)" "$(judge rollup_plain "$r")"
+	plain2=$(value "2$P. plain SQL: CASE over $other per message")
 	[ -z "$plain2" ] || row "2$P. ... speed-up over CASE over $other ($plain2 ms)" "$(ratio "$plain2" "$ours2")x" "" ""
 	# each 2-worker speed-up against the bare scan's under it, in the same run:
 	# what this machine lets the scan gain is the most the aggregate can
 	speedup_row "over all actions" "$ours0" "3$P. delivery_summary over all actions, 2 workers" \
 		"count(attempts)" "$col0" "3$P. count(attempts) over all actions, 2 workers"
-	r=$(ratio "$floor0" "$(v "3$P. count(*) over all actions, 2 workers")"); row "3$P. ... reference: count(*) over all actions with 2 workers$(serial "3$P. count(*) over all actions, 2 workers")" "${r}x" "" ""
+	r=$(ratio "$floor0" "$(value "3$P. count(*) over all actions, 2 workers")"); row "3$P. ... reference: count(*) over all actions with 2 workers$(serial "3$P. count(*) over all actions, 2 workers")" "${r}x" "" ""
 	speedup_row "per campaign" "$ours1" "3$P. delivery_summary per campaign, 2 workers" \
 		"count(attempts) per campaign" "$col1" "3$P. count(attempts) per campaign, 2 workers"
 	speedup_row "per message (rollup_status)" "$ours2" "3$P. rollup_status per message, 2 workers" \
@@ -95,63 +93,63 @@ aggregate_rows() {
 # speedup_row WHAT OURS_SERIAL OURS_2W_KEY FLOOR_NAME FLOOR_SERIAL FLOOR_2W_KEY (P from the caller)
 speedup_row() {
 	local ours floor r
-	ours=$(ratio "$2" "$(v "$3")")
-	floor=$(ratio "$5" "$(v "$6")")
+	ours=$(ratio "$2" "$(value "$3")")
+	floor=$(ratio "$5" "$(value "$6")")
 	r=$(ratio "$ours" "$floor")
 	row "3$P. speed-up with 2 workers $1: ${ours}x$(serial "$3"), against ${floor}x for $4$(serial "$6")" "${r} of the floor's" "$(aim parallel)" "$(judge parallel "$r")"
 }
 aggregate_rows ""
 aggregate_rows " [random_page_cost 1.1]"
 for shape in "seed request" "4 conditions" "offset 10000"; do
-	o=$(v "4. list_push_devices, $shape"); h=$(v "4. hand-written SQL, $shape")
+	o=$(value "4. list_push_devices, $shape"); h=$(value "4. hand-written SQL, $shape")
 	r=$(ratio "$o" "$h")
-	row "4. list_push_devices, $shape: median $o ms (p99 $(v "4. list_push_devices, $shape p99")) vs SQL $h ms (p99 $(v "4. hand-written SQL, $shape p99"))" "${r}x" "$(aim listing_ratio), $(aim listing_ms)" "$(judge listing_ratio "$r")/$(judge listing_ms "$o")"
+	row "4. list_push_devices, $shape: median $o ms (p99 $(value "4. list_push_devices, $shape p99")) vs SQL $h ms (p99 $(value "4. hand-written SQL, $shape p99"))" "${r}x" "$(aim listing_ratio), $(aim listing_ms)" "$(judge listing_ratio "$r")/$(judge listing_ms "$o")"
 done
-o=$(v "5. push_info, big push")
-row "5. push_info, push to $(v "5. big push: devices") devices ($(v "5. big push: pending") pending): median (p99 $(v "5. push_info, big push p99") ms); SQL $(v "5. hand-written SQL, big push") ms" "$o ms" "$(aim push_info_ms)" "$(judge push_info_ms "$o")"
-o=$(v "5. push_info, typical push")
-row "5. push_info, typical push: median (p99 $(v "5. push_info, typical push p99") ms); SQL $(v "5. hand-written SQL, typical push") ms" "$o ms" "" ""
-o=$(v "6. COPY into actions (indexes and foreign keys on)"); row "6. COPY into actions, one stream ($(v "6. indexes on actions") indexes, parent checks on), actions of existing pushes" "$o rows/s" "$(aim copy_rows)" "$(judge copy_rows "$o")"
-o=$(v "6. COPY into actions, actions of new pushes"); row "6. ... actions of new pushes (the usual load)" "$o rows/s" "$(aim copy_rows)" "$(judge copy_rows "$o")"
-row "6. ... floor: the same rows into an empty table with the same columns and no index, CHECK or trigger" "$(v "6. COPY floor") rows/s" "" ""
-row "6. ... reference: the same rows into an empty table with the same columns and only the primary key" "$(v "6. COPY, primary key only") rows/s" "" ""
-o=$(v "6. COPY into actions, 2 streams at once"); row "6. COPY into actions, 2 streams at once" "$o rows/s" "$(aim copy_rows)" "$(judge copy_rows "$o")"
-o=$(v "6. record_attempt, 2 clients"); row "6. record_attempt, pgbench, 2 clients" "$o tx/s" "$(aim attempt_tps)" "$(judge attempt_tps "$o")"
-row "6. purge of expired pushes (batch 20000)" "$(v "6. purge (expired pushes, batch of 20000 pushes)") rows/s" "" ""
-row "load: INSERT ... SELECT generation of $(v "load: actions") actions, $(v "load: pushes") pushes" "$(v "load: INSERT ... SELECT generation") rows/s" "" ""
-row "7. peak RSS of the backend, delivery_summary per campaign (outside shared buffers)" "$(v "7. peak RSS, delivery_summary per campaign") MB ($(v "7. peak RSS, delivery_summary per campaign private") MB)" "" ""
-row "7. peak RSS of the backend, rollup_status per message (outside shared buffers)" "$(v "7. peak RSS, rollup_status per message") MB ($(v "7. peak RSS, rollup_status per message private") MB)" "" ""
-row "7. size of a delivery_summary value" "$(v "7. size of delivery_summary") bytes" "" ""
-o=$(v "8. ALTER EXTENSION UPDATE 1.0 -> 1.1"); row "8. ALTER EXTENSION UPDATE 1.0 -> 1.1 over $(v "8. update actions") actions (rebuilds 3 partial indexes, re-validates a CHECK, builds the kept roll-ups) vs one sequential scan of them ($(v "8. sequential scan of the same actions") ms)" "$o ms ($(ratio "$o" "$(v "8. sequential scan of the same actions")")x)" "" ""
+o=$(value "5. push_info, big push")
+row "5. push_info, push to $(value "5. big push: devices") devices ($(value "5. big push: pending") pending): median (p99 $(value "5. push_info, big push p99") ms); SQL $(value "5. hand-written SQL, big push") ms" "$o ms" "$(aim push_info_ms)" "$(judge push_info_ms "$o")"
+o=$(value "5. push_info, typical push")
+row "5. push_info, typical push: median (p99 $(value "5. push_info, typical push p99") ms); SQL $(value "5. hand-written SQL, typical push") ms" "$o ms" "" ""
+o=$(value "6. COPY into actions (indexes and foreign keys on)"); row "6. COPY into actions, one stream ($(value "6. indexes on actions") indexes, parent checks on), actions of existing pushes" "$o rows/s" "$(aim copy_rows)" "$(judge copy_rows "$o")"
+o=$(value "6. COPY into actions, actions of new pushes"); row "6. ... actions of new pushes (the usual load)" "$o rows/s" "$(aim copy_rows)" "$(judge copy_rows "$o")"
+row "6. ... floor: the same rows into an empty table with the same columns and no index, CHECK or trigger" "$(value "6. COPY floor") rows/s" "" ""
+row "6. ... reference: the same rows into an empty table with the same columns and only the primary key" "$(value "6. COPY, primary key only") rows/s" "" ""
+o=$(value "6. COPY into actions, 2 streams at once"); row "6. COPY into actions, 2 streams at once" "$o rows/s" "$(aim copy_rows)" "$(judge copy_rows "$o")"
+o=$(value "6. record_attempt, 2 clients"); row "6. record_attempt, pgbench, 2 clients" "$o tx/s" "$(aim attempt_tps)" "$(judge attempt_tps "$o")"
+row "6. purge of expired pushes (batch 20000)" "$(value "6. purge (expired pushes, batch of 20000 pushes)") rows/s" "" ""
+row "load: INSERT ... SELECT generation of $(value "load: actions") actions, $(value "load: pushes") pushes" "$(value "load: INSERT ... SELECT generation") rows/s" "" ""
+row "7. peak RSS of the backend, delivery_summary per campaign (outside shared buffers)" "$(value "7. peak RSS, delivery_summary per campaign") MB ($(value "7. peak RSS, delivery_summary per campaign private") MB)" "" ""
+row "7. peak RSS of the backend, rollup_status per message (outside shared buffers)" "$(value "7. peak RSS, rollup_status per message") MB ($(value "7. peak RSS, rollup_status per message private") MB)" "" ""
+row "7. size of a delivery_summary value" "$(value "7. size of delivery_summary") bytes" "" ""
+o=$(value "8. ALTER EXTENSION UPDATE 1.0 -> 1.1"); row "8. ALTER EXTENSION UPDATE 1.0 -> 1.1 over $(value "8. update actions") actions (rebuilds 3 partial indexes, re-validates a CHECK, builds the kept roll-ups) vs one sequential scan of them ($(value "8. sequential scan of the same actions") ms)" "$o ms ($(ratio "$o" "$(value "8. sequential scan of the same actions")")x)" "" ""
 
-c=$(v "9. COPY of new pushes' actions, coll_c"); e=$(v "9. COPY of new pushes' actions, coll_en")
+c=$(value "9. COPY of new pushes' actions, coll_c"); e=$(value "9. COPY of new pushes' actions, coll_en")
 row "9. COPY of new pushes' actions under en_US.UTF-8 ($e rows/s) against the same COPY under C ($c rows/s), databases otherwise equal" "$(ratio "$e" "$c")x" "" ""
 
 # 10. the kept roll-ups
-o=$(v "10. campaign_overview, all campaigns"); p=$(v "10. plain SQL roll-up, all campaigns")
-r=$(ratio "$p" "$o"); row "10. campaign_overview over all campaigns ($o ms) vs the plain-SQL roll-up of the live actions ($p ms; same numbers: $(v "10. campaign_overview agrees with plain SQL"))" "${r}x faster" "$(aim overview_all)" "$(judge overview_all "$r")"
-o=$(v "10. campaign_overview, largest campaign (pgbench)")
-row "10. campaign_overview of the largest campaign ($(v "10. largest campaign: actions") actions): median (p99 $(v "10. campaign_overview, largest campaign (pgbench) p99") ms); time_group $(v "10. campaign_overview, largest campaign") ms against plain SQL $(v "10. plain SQL roll-up, largest campaign") ms" "$o ms" "$(aim overview_campaign_ms)" "$(judge overview_campaign_ms "$o")"
-o=$(v "10. message_status, one push")
-row "10. message_status of one push ($(v "10. typical push: messages") messages): median (p99 $(v "10. message_status, one push p99") ms); plain SQL $(v "10. plain SQL, one push") ms" "$o ms" "$(aim message_ms)" "$(judge message_ms "$o")"
-o=$(v "10. message_status, one person (optional person index)")
-row "10. message_status of one person ($(v "10. person: messages") messages), with the optional person index: median (p99 $(v "10. message_status, one person (optional person index) p99") ms)" "$o ms" "$(aim message_ms)" "$(judge message_ms "$o")"
-on=$(v "10. COPY of new pushes' actions, kept roll-ups on"); off=$(v "10. COPY of new pushes' actions, kept roll-ups off"); fl=$(v "10. COPY floor, new pushes' actions")
+o=$(value "10. campaign_overview, all campaigns"); p=$(value "10. plain SQL roll-up, all campaigns")
+r=$(ratio "$p" "$o"); row "10. campaign_overview over all campaigns ($o ms) vs the plain-SQL roll-up of the live actions ($p ms; same numbers: $(value "10. campaign_overview agrees with plain SQL"))" "${r}x faster" "$(aim overview_all)" "$(judge overview_all "$r")"
+o=$(value "10. campaign_overview, largest campaign (pgbench)")
+row "10. campaign_overview of the largest campaign ($(value "10. largest campaign: actions") actions): median (p99 $(value "10. campaign_overview, largest campaign (pgbench) p99") ms); time_group $(value "10. campaign_overview, largest campaign") ms against plain SQL $(value "10. plain SQL roll-up, largest campaign") ms" "$o ms" "$(aim overview_campaign_ms)" "$(judge overview_campaign_ms "$o")"
+o=$(value "10. message_status, one push")
+row "10. message_status of one push ($(value "10. typical push: messages") messages): median (p99 $(value "10. message_status, one push p99") ms); plain SQL $(value "10. plain SQL, one push") ms" "$o ms" "$(aim message_ms)" "$(judge message_ms "$o")"
+o=$(value "10. message_status, one person (optional person index)")
+row "10. message_status of one person ($(value "10. person: messages") messages), with the optional person index: median (p99 $(value "10. message_status, one person (optional person index) p99") ms)" "$o ms" "$(aim message_ms)" "$(judge message_ms "$o")"
+on=$(value "10. COPY of new pushes' actions, kept roll-ups on"); off=$(value "10. COPY of new pushes' actions, kept roll-ups off"); fl=$(value "10. COPY floor, new pushes' actions")
 r=$(ratio "$on" "$off"); row "10. COPY of new pushes' actions with the roll-ups kept ($on rows/s) vs the same COPY with the maintenance off ($off rows/s)" "${r}x" "$(aim kept_copy_ratio)" "$(judge kept_copy_ratio "$r")"
 r=$(ratio "$on" "$fl"); row "10. ... vs the floor, the same rows into a bare table ($fl rows/s)" "${r}" "$(aim kept_copy_floor)" "$(judge kept_copy_floor "$r")"
-mr=$(v "10. message rows of the COPY alone, into a table like the kept one"); mu=$(v "10. message rows of the COPY alone, with ON CONFLICT")
+mr=$(value "10. message rows of the COPY alone, into a table like the kept one"); mu=$(value "10. message rows of the COPY alone, with ON CONFLICT")
 # the rate of the COPY with the maintenance off plus the message rows alone
 ceiling() { awk -v a="$1" -v m="$2" 'BEGIN { if (a > 0 && m > 0) printf "%.0f", 1 / (1 / a + 1 / m); else print "n/a" }'; }
 c=$(ceiling "$off" "$mr"); cu=$(ceiling "$off" "$mu")
-row "10. ... the cause: the $(v "10. messages in the COPY") message rows of the COPY alone, inserted into a table like the kept one, go at $mr rows of the COPY per second; with nothing else, the COPY could reach at most $c rows/s" "$(ratio "$c" "$off")x" "" ""
+row "10. ... the cause: the $(value "10. messages in the COPY") message rows of the COPY alone, inserted into a table like the kept one, go at $mr rows of the COPY per second; with nothing else, the COPY could reach at most $c rows/s" "$(ratio "$c" "$off")x" "" ""
 row "10. ... reference: the COPY with the roll-ups kept against that ceiling" "$(ratio "$on" "$c")" "" ""
 r=$(ratio "$on" "$cu"); row "10. ... the target proposed instead: the same message rows with ON CONFLICT, as a writer that may meet another on a message must insert them ($mu rows/s), make the ceiling $cu rows/s; the COPY against it" "${r}" "$(aim kept_copy_ceiling)" "$(judge kept_copy_ceiling "$r")"
-on=$(v "10. record_attempt, 2 clients, kept roll-ups on"); off=$(v "10. record_attempt, 2 clients, kept roll-ups off"); fl=$(v "10. record_attempt, 2 clients, kept roll-ups floor")
-r=$(ratio "$on" "$off"); row "10. record_attempt, 2 clients, with the roll-ups kept ($on tx/s) vs the maintenance off ($off tx/s; kept rows agree afterwards: $(v "10. kept roll-ups agree after the record_attempt runs"))" "${r}x" "$(aim kept_attempt_ratio)" "$(judge kept_attempt_ratio "$r")"
+on=$(value "10. record_attempt, 2 clients, kept roll-ups on"); off=$(value "10. record_attempt, 2 clients, kept roll-ups off"); fl=$(value "10. record_attempt, 2 clients, kept roll-ups floor")
+r=$(ratio "$on" "$off"); row "10. record_attempt, 2 clients, with the roll-ups kept ($on tx/s) vs the maintenance off ($off tx/s; kept rows agree afterwards: $(value "10. kept roll-ups agree after the record_attempt runs"))" "${r}x" "$(aim kept_attempt_ratio)" "$(judge kept_attempt_ratio "$r")"
 row "10. ... the floor of row-updated state: maintenance off plus one update of the message's row and one of the campaign's stripe ($fl tx/s)" "$(ratio "$fl" "$off")x" "" ""
 r=$(ratio "$on" "$fl"); row "10. ... the target proposed instead: record_attempt with the roll-ups kept against that floor" "${r}" "$(aim kept_attempt_floor)" "$(judge kept_attempt_floor "$r")"
-w=$(v "10. 8 clients: lock waits over 100 ms"); d=$(v "10. 8 clients: deadlocks")
-row "10. record_attempt, 8 clients on one campaign ($(v "10. record_attempt, 8 clients on one campaign") tx/s, $(v "10. 8 clients: failed transactions") failed): lock waits over 100 ms, deadlocks" "$w, $d" "$(aim lock_waits), $(aim deadlocks)" "$(judge lock_waits "$w")/$(judge deadlocks "$d")"
+w=$(value "10. 8 clients: lock waits over 100 ms"); d=$(value "10. 8 clients: deadlocks")
+row "10. record_attempt, 8 clients on one campaign ($(value "10. record_attempt, 8 clients on one campaign") tx/s, $(value "10. 8 clients: failed transactions") failed): lock waits over 100 ms, deadlocks" "$w, $d" "$(aim lock_waits), $(aim deadlocks)" "$(judge lock_waits "$w")/$(judge deadlocks "$d")"
 echo
 echo "push_actions benchmark: SCALE=$scale, $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GB, PostgreSQL $(pg_config --version | awk '{print $2}'), huge pages ${HUGE_PAGES:-?}, JIT off;"
 echo "timings: median of ${RUNS:-5} runs after a warm-up, the queries of a comparison taking turns; latencies: pgbench, prepared statements, at least ${CALLS:-1000} calls of each side, picked at random in one run"
@@ -170,7 +168,7 @@ done
 		val = ($2 ~ /^-?[0-9.]+$/) ? $2 : "\"" $2 "\""
 		printf "%s  {\"name\": \"%s\", \"value\": %s, \"unit\": \"%s\"%s%s}", first ? "" : ",\n", $1, val, $3,
 			($4 != "") ? ", \"min\": " $4 : "", ($5 != "") ? ", \"max\": " $5 : ""
-		first = 0 } END { print "" }' "$tsv"
+		first = 0 } END { print "" }' "$TSV"
 	echo "]}"
 } >"$json"
 echo

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. bench/lib.sh
 pg_is_native || exec bash scripts/in_debian_system.sh bench
 
 SCALE=${SCALE:-10000000}
@@ -57,13 +58,9 @@ mkdir -p "$WORK"
 chmod 777 "$WORK"
 
 # section TITLE: a heading with the seconds since the start, to see where the time goes
-section() { echo "== $1 (at ${SECONDS} s)"; }
 
 # record KEY VALUE UNIT [MIN MAX]: one measured figure
-record() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" "${5:-}" >>"$TSV"; }
-value() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$TSV"; }
 same_json() { echo "SELECT :'a'::jsonb = :'b'::jsonb" | q -At -v a="$1" -v b="$2"; }
-median_min_max() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) { print "NaN NaN NaN"; exit } print a[int((NR + 1) / 2)], a[1], a[NR] }'; }
 
 # time_group KEY WORKERS EXTRA SQL [KEY WORKERS EXTRA SQL ...]: median/min/max
 # ms of RUNS runs of each query after a warm-up.  The queries of a comparison

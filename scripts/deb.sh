@@ -13,7 +13,9 @@ chmod 755 "$work"  # the test server (user postgres) reads the package tree in i
 mkdir "$work/push-actions"
 copy_tree "$work/push-actions"
 make -s -C "$work/push-actions" PG_CONFIG=$PG_BIN/pg_config clean >/dev/null
+# a package left by an earlier build must not pass for this one
 mkdir -p dist
+rm -f dist/*.deb
 echo "== dpkg-buildpackage in $work (log: dist/build.log)"
 (cd "$work/push-actions" && dpkg-buildpackage -us -uc -b) >dist/build.log 2>&1 \
 	|| { tail -60 dist/build.log; exit 1; }

@@ -24,7 +24,6 @@
 
 #include "commands/trigger.h"
 #include "executor/spi.h"
-#include "utils/tuplestore.h"
 
 #include "kept_shards.h"
 #include "kept_statement.h"

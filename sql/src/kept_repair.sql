@@ -17,7 +17,8 @@ GROUP BY 1, 2, 3, 4, 5, 6;
 
 -- The campaign roll-up rule, written once: a campaign counts each device
 -- (action) under its own status and each message once, under its rolled-up
--- status; an action without a push is a message of its own.  Over the kept
+-- status; an action without a push is a message of its own (it has no kept
+-- row, so both sides read it from the actions).  Over the kept
 -- messages (kept, which rebuild_rollups() writes into the stripes) and over
 -- the ones recomputed from the actions (not kept, what verify_rollups()
 -- compares the stripes with).  The trigger applies the same rule to each

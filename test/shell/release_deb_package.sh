@@ -3,7 +3,7 @@
 # PostgreSQL $PG (Debian 12 for 15): `make deb` builds it (its build runs the
 # regression tests against the package's files), apt installs it into a
 # system made by debootstrap, and there the extension is created, answers,
-# and updates from 1.0.  TAP output.
+# and updates from each released version.  TAP output.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib.sh
@@ -32,7 +32,8 @@ rm -f "$sys.install.log"
 files=$(system_run "$sys" "dpkg -L postgresql-$PG-push-actions")
 echo "$files" | grep -qx /usr/lib/postgresql/$PG/lib/push_actions.so \
 	&& echo "$files" | grep -qx /usr/share/postgresql/$PG/extension/push_actions.control \
-	&& echo "$files" | grep -qx /usr/share/postgresql/$PG/extension/push_actions--1.0--1.1.sql
+	&& echo "$files" | grep -qx /usr/share/postgresql/$PG/extension/push_actions--1.0--1.1.sql \
+	&& echo "$files" | grep -qx /usr/share/postgresql/$PG/extension/push_actions_sample.sql
 check $? "the module, control file and scripts are where Debian's server looks"
 
 server="runuser -u postgres -- /usr/lib/postgresql/$PG/bin"
@@ -44,13 +45,18 @@ out=$(system_run "$sys" "$psql -c 'CREATE EXTENSION push_actions' \
 	-c \"SELECT extversion FROM pg_extension WHERE extname = 'push_actions'\" \
 	-c \"SELECT push_actions.create_push(app_id, '{\\\"message\\\":\\\"hi\\\"}', '[{\\\"device_id\\\":1,\\\"platform\\\":\\\"android\\\"}]') IS NOT NULL FROM push_actions.create_app('packaged')\" \
 	-c \"SELECT push_actions.list_push_devices('{\\\"apptoken\\\":\\\"nope\\\"}') ->> 'code'\"" 2>&1)
-[ "$out" = "$(printf '%s\n' 1.1 t 401)" ]
-check $? "CREATE EXTENSION push_actions works, at 1.1, and the API answers" \
+current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" push_actions.control)
+[ "$out" = "$(printf '%s\n' "$current" t 401)" ]
+check $? "CREATE EXTENSION push_actions works, at $current, and the API answers" \
 	|| echo "$out" | sed 's/^/# /'
 
-out=$(system_run "$sys" "$psql -c 'CREATE DATABASE old' && $psql -d old \
-	-c \"CREATE EXTENSION push_actions VERSION '1.0'\" -c 'ALTER EXTENSION push_actions UPDATE' \
-	-c \"SELECT extversion FROM pg_extension WHERE extname = 'push_actions'\"" 2>&1)
-[ "$out" = "1.1" ]
-check $? "a 1.0 database updates to 1.1 with the packaged scripts" \
+# every released version updates to the current one with the packaged scripts
+out=""
+for v in 1.0 1.1; do
+	out="$out$(system_run "$sys" "$psql -c 'CREATE DATABASE old_${v/./_}' && $psql -d old_${v/./_} \
+		-c \"CREATE EXTENSION push_actions VERSION '$v'\" -c 'ALTER EXTENSION push_actions UPDATE' \
+		-c \"SELECT extversion FROM pg_extension WHERE extname = 'push_actions'\"" 2>&1) "
+done
+[ "$out" = "$current $current " ]
+check $? "databases at 1.0 and 1.1 update to $current with the packaged scripts" \
 	|| echo "$out" | sed 's/^/# /'

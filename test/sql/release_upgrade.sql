@@ -105,19 +105,7 @@ SET search_path = pg_catalog;
 \i test/data/extension_catalog.sql
 \set ECHO all
 SELECT substring(object FROM '^(operator class|operator family|[a-z]+)') AS kind, count(*) AS objects FROM extension_catalog GROUP BY 1 ORDER BY 1;
-CREATE TEMP VIEW catalog_differences AS
-WITH fresh AS (
-	SELECT split_part(l, E'\t', 1) AS object, split_part(l, E'\t', 2) AS digest
-	FROM regexp_split_to_table(:'fresh_catalog', E'\n') l
-), updated AS (
-	SELECT object, md5(definition) AS digest FROM extension_catalog
-)
-SELECT coalesce(f.object, u.object) AS object,
-       CASE WHEN f.object IS NULL THEN 'only in the updated database'
-            WHEN u.object IS NULL THEN 'only in a fresh install'
-            ELSE 'defined differently' END AS difference
-FROM fresh f FULL JOIN updated u ON u.object = f.object
-WHERE f.digest IS DISTINCT FROM u.digest;
+\i test/data/catalog_differences.sql
 SELECT * FROM catalog_differences ORDER BY 1;
 -- the comparison sees a change of an attribute, an index, a grant and a member
 BEGIN;
@@ -178,32 +166,22 @@ SELECT create_push(:app_1_1, '{"message":"1.1"}', '[{"device_id": 1, "token": "t
 SELECT record_attempt(action_id, true, app_id => :app_1_1) FROM actions WHERE push_id = :'push_1_1' ORDER BY action_id;
 SELECT d.device_id, track_event(d.delivery_id, d.delivery_token, 'opened') FROM push_deliveries(:'push_1_1', :'token_1_1') d
 WHERE d.device_id = 1;
-CREATE TABLE digests_before AS
+CREATE VIEW digests AS
 SELECT 'actions' AS t, count(*) AS n, md5(string_agg(x::text, E'\n' ORDER BY x::text)) AS digest FROM push_actions.actions x
 UNION ALL SELECT 'message_status', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.message_status x
 UNION ALL SELECT 'campaign_overview', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.campaign_overview x;
+CREATE TABLE before_update AS SELECT * FROM digests;
 ALTER EXTENSION push_actions UPDATE;
 SELECT extversion = (SELECT default_version FROM pg_available_extensions WHERE name = 'push_actions') AS at_default_version
 FROM pg_extension WHERE extname = 'push_actions';
-SELECT b.t, b.n, b.digest = d.digest AS unchanged
-FROM digests_before b
-JOIN (SELECT 'actions' AS t, count(*) AS n, md5(string_agg(x::text, E'\n' ORDER BY x::text)) AS digest FROM push_actions.actions x
-      UNION ALL SELECT 'message_status', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.message_status x
-      UNION ALL SELECT 'campaign_overview', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.campaign_overview x) d
-  USING (t) ORDER BY 1;
+SELECT t, n, b.digest = d.digest AS unchanged FROM before_update b JOIN digests d USING (t, n) ORDER BY t;
 SELECT count(*) AS rollups_out_of_step FROM push_actions.verify_rollups();
 SET search_path = pg_catalog;
 \set ECHO none
 \i test/data/extension_catalog.sql
+\i test/data/catalog_differences.sql
 \set ECHO all
-WITH fresh AS (
-	SELECT split_part(l, E'\t', 1) AS object, split_part(l, E'\t', 2) AS digest
-	FROM regexp_split_to_table(:'fresh_catalog', E'\n') l
-), updated AS (
-	SELECT object, md5(definition) AS digest FROM extension_catalog
-)
-SELECT count(*) AS objects_compared, count(*) FILTER (WHERE f.digest IS DISTINCT FROM u.digest) AS differences
-FROM fresh f FULL JOIN updated u ON u.object = f.object;
+SELECT (SELECT count(*) FROM extension_catalog) AS objects_compared, count(*) AS differences FROM catalog_differences;
 \c :home
 DROP DATABASE pa_from_1_1;
 
