@@ -17,8 +17,6 @@ SQL_SOURCES = $(addprefix sql/src/, store_schemas.sql push_status.sql push_statu
 	retention.sql kept_views.sql listing_views.sql push_info_views.sql retention_views.sql \
 	listing.sql push_info.sql events.sql distribution.sql release_1_0_names.sql)
 UPGRADE_STEPS = $(patsubst sql/upgrade/%.sql,sql/push_actions--%.sql,$(wildcard sql/upgrade/*.sql))
-# The README tour's sample, installed beside the scripts so it loads from anywhere.
-SAMPLE_SOURCES = $(addprefix test/data/, seed_245624.sql multi_device.sql seed_pushy.sql)
 DATA_built = sql/push_actions--$(EXTVERSION).sql $(UPGRADE_STEPS) sql/push_actions_sample.sql
 DATA = $(filter-out $(DATA_built),$(wildcard sql/push_actions--*.sql))
 
@@ -55,14 +53,13 @@ sql/push_actions--$(EXTVERSION).sql: $(SQL_SOURCES) push_actions.control
 		'-- Built by make from sql/src/; edit those files, not this one.'; \
 	   for f in $(SQL_SOURCES); do printf '\n-- %s\n' "$$f"; cat "$$f"; done; } > $@
 
-sql/push_actions_sample.sql: $(SAMPLE_SOURCES)
-	@{ printf '%s\n' '-- The sample README'"'"'s tour runs on (apps 1 to 3, campaigns 245624 and 777, the' \
-		'-- Pushy push), for a database where push_actions was just created:' \
-		'--   psql -d mydb -f "$$(pg_config --sharedir)/extension/push_actions_sample.sql"'; \
-	   for f in $(SAMPLE_SOURCES); do printf '\n-- %s\n' "$$f"; cat "$$f"; done; } > $@
-
 sql/push_actions--%.sql: sql/upgrade/%.sql $(SQL_SOURCES) scripts/compose_sql.sh
 	@bash scripts/compose_sql.sh $< > $@.tmp && mv $@.tmp $@
+
+# The README tour's sample, installed beside the scripts so that it loads
+# from anywhere: test/data/demo_sample.sql with the files it includes.
+sql/push_actions_sample.sql: $(wildcard test/data/*.sql) scripts/compose_sql.sh
+	@bash scripts/compose_sql.sh test/data/demo_sample.sql > $@.tmp && mv $@.tmp $@
 
 .PHONY: test demo bench deb stress
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# compose_sql.sh TEMPLATE: prints an upgrade step's template with each line
-# "\ir FILE" replaced by FILE (a path relative to the template's folder), so
-# that a step includes the current definitions from sql/src/ instead of a
-# copy.  An included file that is missing fails the build.
+# compose_sql.sh TEMPLATE: prints TEMPLATE with each line "\ir FILE"
+# replaced by FILE (a path relative to the template's folder): an upgrade
+# step includes the current definitions from sql/src/ instead of a copy, and
+# the installed sample is test/data/demo_sample.sql with the files it reads.
+# An included file that is missing fails the build.
 set -euo pipefail
 template=$1
 dir=$(dirname "$template")
