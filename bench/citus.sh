@@ -168,7 +168,8 @@ EOF
 # a pool of attempted actions in app 1, as the main benchmark's record_attempt
 # uses; each database numbers its actions itself
 for db in single bench; do
-	q -d "$db" -At -c "SELECT push_actions.create_push(1, '{}', (SELECT jsonb_agg(jsonb_build_object('device_id', d, 'platform', 'android')) FROM generate_series(1, 20000) d), 999)" >/dev/null
+	q -d "$db" -At -c "SELECT push_actions.add_push_devices(1, push_actions.create_push(1, '{}', (SELECT jsonb_agg(jsonb_build_object('device_id', d, 'token', 't' || d, 'platform', 'android')) FROM generate_series(1, 10000) d), 999),
+	                   (SELECT jsonb_agg(jsonb_build_object('device_id', d, 'token', 't' || d, 'platform', 'android')) FROM generate_series(10001, 20000) d))" >/dev/null
 done
 for db in single bench; do
 	read -r lo hi < <(q -d "$db" -At -F ' ' -c "SELECT min(action_id), max(action_id) FROM push_actions.actions WHERE app_id = 1 AND campaign_id = 999")

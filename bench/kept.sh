@@ -106,6 +106,11 @@ for mode in on off floor; do
 done
 record "10. kept roll-ups agree after the record_attempt runs" "$(q -At -c "SELECT count(*) = 0 FROM push_actions.verify_rollups() WHERE app_id = 1 AND campaign_id = 999")" bool
 
+# what the trigger would pay per write if it read the campaign rule's view
+# (kept_repair.sql) for the campaign instead of applying the difference
+time_group "10. campaign rule from its view, the pool's campaign" 0 "" \
+	"SELECT * FROM push_actions_internal.campaign_rollups WHERE kept AND app_id = 1 AND campaign_id = 999"
+
 # 8 clients on the one campaign: every wait for a lock longer than 100 ms is
 # logged (log_lock_waits after deadlock_timeout), and so is every deadlock
 reset_pool

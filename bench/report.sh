@@ -148,6 +148,8 @@ on=$(value "10. record_attempt, 2 clients, kept roll-ups on"); off=$(value "10. 
 r=$(ratio "$on" "$off"); row "10. record_attempt, 2 clients, with the roll-ups kept ($on tx/s) vs the maintenance off ($off tx/s; kept rows agree afterwards: $(value "10. kept roll-ups agree after the record_attempt runs"))" "${r}x" "$(aim kept_attempt_ratio)" "$(judge kept_attempt_ratio "$r")"
 row "10. ... the floor of row-updated state: maintenance off plus one update of the message's row and one of the campaign's stripe ($fl tx/s)" "$(ratio "$fl" "$off")x" "" ""
 r=$(ratio "$on" "$fl"); row "10. ... the target proposed instead: record_attempt with the roll-ups kept against that floor" "${r}" "$(aim kept_attempt_floor)" "$(judge kept_attempt_floor "$r")"
+v=$(value "10. campaign rule from its view, the pool's campaign"); w=$(awk -v t="$on" 'BEGIN { if (t > 0) printf "%.3f", 2000 / t; else print "n/a" }')
+row "10. ... why the trigger applies the campaign rule as a difference: reading its view for the pool's campaign (200000 messages) takes $v ms, against $w ms per record_attempt with the roll-ups kept" "$(ratio "$v" "$w")x" "" ""
 w=$(value "10. 8 clients: lock waits over 100 ms"); d=$(value "10. 8 clients: deadlocks")
 row "10. record_attempt, 8 clients on one campaign ($(value "10. record_attempt, 8 clients on one campaign") tx/s, $(value "10. 8 clients: failed transactions") failed): lock waits over 100 ms, deadlocks" "$w, $d" "$(aim lock_waits), $(aim deadlocks)" "$(judge lock_waits "$w")/$(judge deadlocks "$d")"
 echo

@@ -84,8 +84,10 @@ ensure_packages() {
 # Objects are rebuilt, so flags never mix within one library.
 build_install() {
 	echo "== building${1:+ with $*}"
-	make -s PG_CONFIG=$PG_BIN/pg_config clean >/dev/null
-	make -s PG_CONFIG=$PG_BIN/pg_config PG_CFLAGS="-Wall -Wextra -Werror -Wno-unused-parameter $*" >/dev/null
+	make -s PG_CONFIG=$PG_BIN/pg_config clean >/dev/null || return 1
+	# a failed build stops here: installing would build again, without -Werror
+	make -s PG_CONFIG=$PG_BIN/pg_config PG_CFLAGS="-Wall -Wextra -Werror -Wno-unused-parameter $*" >/dev/null \
+		|| { echo "== the build failed" >&2; return 1; }
 	as_root make -s PG_CONFIG=$PG_BIN/pg_config install >/dev/null
 }
 

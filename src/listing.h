@@ -17,10 +17,8 @@
 #include "lib/stringinfo.h"
 #include "utils/jsonb.h"
 
-#define LISTING_MAX_LIMIT		1000
-#define LISTING_DEFAULT_LIMIT	50
-#define LISTING_MAX_VALUES		1000	/* elements of an "in" array */
-#define LISTING_MAX_CONDITIONS	100
+#include "api_limits.h"
+
 
 typedef enum ColumnKind
 {

@@ -84,7 +84,7 @@ error_answer(int code, const char *message)
 	return JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
 }
 
-/* The app a token belongs to, compared through its hash; false when none. */
+/* The app a token belongs to (apps_tokens.sql says how); false when none. */
 static bool
 lookup_app(const char *token, int64 *app_id)
 {
@@ -92,16 +92,12 @@ lookup_app(const char *token, int64 *app_id)
 	Datum		args[1] = {CStringGetTextDatum(token)};
 	bool		isnull;
 
-	SPIPlanPtr	plan = plan_cache_get("SELECT app_id FROM push_actions.apps"
-									  " WHERE token_hash = sha256(convert_to($1, 'UTF8'))",
-									  1, argtypes);
+	SPIPlanPtr	plan = plan_cache_get("SELECT push_actions.app_for_token($1)", 1, argtypes);
 
-	if (SPI_execute_plan(plan, args, NULL, true, 1) != SPI_OK_SELECT)
+	if (SPI_execute_plan(plan, args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not look up the app token");
-	if (SPI_processed == 0)
-		return false;
 	*app_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	return true;
+	return !isnull;
 }
 
 /*

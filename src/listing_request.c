@@ -252,13 +252,13 @@ parse_condition(const JsonbValue *elem, int i, Condition *c, ListError *err)
 		if (!is_array(val))
 			return fail(err, 400, c->op == OP_BETWEEN
 						? "condition[%d]: \"%s\" needs an array [low, high]"
-						: "condition[%d]: \"%s\" needs an array of 1 to 1000 values", i, opname);
+						: "condition[%d]: \"%s\" needs an array of 1 to %d values", i, opname, LIMIT_LISTING_VALUES);
 		arr = val->val.binary.data;
 		count = JsonContainerSize(arr);
 		if (c->op == OP_BETWEEN && count != 2)
 			return fail(err, 400, "condition[%d]: \"%s\" needs an array [low, high]", i, opname);
-		if (count < 1 || count > LISTING_MAX_VALUES)
-			return fail(err, 400, "condition[%d]: \"%s\" needs an array of 1 to 1000 values", i, opname);
+		if (count < 1 || count > LIMIT_LISTING_VALUES)
+			return fail(err, 400, "condition[%d]: \"%s\" needs an array of 1 to %d values", i, opname, LIMIT_LISTING_VALUES);
 		c->nvalues = count;
 		c->values = palloc(sizeof(Datum) * count);
 		for (int j = 0; j < count; j++)
@@ -298,8 +298,8 @@ parse_conditions(const JsonbValue *v, ListRequest *req, ListError *err)
 	if (!is_array(v))
 		return fail(err, 400, "condition must be an array of [column, operator, value] arrays");
 	n = JsonContainerSize(v->val.binary.data);
-	if (n > LISTING_MAX_CONDITIONS)
-		return fail(err, 400, "condition must have at most %d entries", LISTING_MAX_CONDITIONS);
+	if (n > LIMIT_LISTING_CONDITIONS)
+		return fail(err, 400, "condition must have at most %d entries", LIMIT_LISTING_CONDITIONS);
 	req->conds = palloc0(sizeof(Condition) * Max(n, 1));
 	req->nconds = n;
 	for (int i = 0; i < n; i++)
@@ -466,8 +466,10 @@ listing_parse_request(Jsonb *request, ListRequest *req, ListError *err)
 		}
 		else if (key_is(&k, "limit"))
 		{
-			if (!json_int64(&v, &req->limit) || req->limit < 1 || req->limit > LISTING_MAX_LIMIT)
-				return fail(err, 400, "limit must be between 1 and %d", LISTING_MAX_LIMIT);
+			if (!json_int64(&v, &req->limit))
+				return fail(err, 400, "limit must be an integer");
+			if (req->limit < 1 || req->limit > LIMIT_LISTING_PAGE)
+				return fail(err, 400, "limit must be between 1 and %d", LIMIT_LISTING_PAGE);
 		}
 		else if (key_is(&k, "offset"))
 		{

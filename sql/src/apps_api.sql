@@ -1,12 +1,6 @@
--- Apps and their API tokens: creating an app, finding the app a token
--- belongs to, and the push of an app that a key may see.  Each call is one
--- statement, so it is atomic; errors change nothing.
-
--- Looks up the app an API token belongs to; NULL when none does.
-CREATE OR REPLACE FUNCTION push_actions.app_for_token(token text) RETURNS bigint
-	LANGUAGE sql STABLE STRICT PARALLEL SAFE
-	SET search_path = pg_catalog, push_actions, pg_temp
-	AS $$ SELECT app_id FROM push_actions.apps WHERE token_hash = sha256(convert_to(token, 'UTF8')) $$;
+-- Apps: creating one, and the push of an app that a key may see (the tokens
+-- are in apps_tokens.sql).  Each call is one statement, so it is atomic;
+-- errors change nothing.
 
 CREATE OR REPLACE FUNCTION push_actions.create_app(name text)
 	RETURNS TABLE (app_id bigint, apptoken text)
@@ -14,14 +8,22 @@ CREATE OR REPLACE FUNCTION push_actions.create_app(name text)
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
 DECLARE
-	token text;
+	token text := push_actions_internal.new_app_token();
+	longest constant bigint := push_actions_internal.limit_value('app_name_chars');
 BEGIN
-	IF name IS NULL OR length(btrim(name)) = 0 THEN
+	IF name IS NULL THEN
+		RAISE EXCEPTION 'app name must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF length(btrim(name)) = 0 THEN
 		RAISE EXCEPTION 'app name must not be empty'
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	-- 244 random bits from the server's strong random source
-	token := replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '');
+	IF length(name) > longest THEN
+		RAISE EXCEPTION 'app name must be at most % characters', longest
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('The name has %s characters.', length(name));
+	END IF;
 	INSERT INTO push_actions.apps AS a (name, token_hash)
 		VALUES (create_app.name, sha256(convert_to(token, 'UTF8')))
 		RETURNING a.app_id INTO app_id;

@@ -1,9 +1,9 @@
 -- Beyond one server on Citus (doc/scale-out.md "Beyond one server: Citus"): one call
 -- on the coordinator turns the extension's tables into Citus tables, data
--- and kept roll-ups included.  apps becomes a reference table; the others
--- are distributed by app_id, colocated, so that one app's rows, its kept
--- roll-ups among them, live on one worker and the trigger that keeps them
--- writes that worker's shards (src/kept_shards.c).
+-- and kept roll-ups included.  apps and retired_app_tokens become reference
+-- tables; the others are distributed by app_id, colocated, so that one app's
+-- rows, its kept roll-ups among them, live on one worker and the trigger
+-- that keeps them writes that worker's shards (src/kept_shards.c).
 --
 -- What one server enforces with statement-level triggers, Citus enforces on
 -- the shards with foreign keys: the references of actions to pushes and apps
@@ -34,7 +34,8 @@ ALTER TABLE push_actions.pushes DROP CONSTRAINT IF EXISTS pushes_app_id_fkey;
 ALTER TABLE push_actions.daily_rollups DROP CONSTRAINT IF EXISTS daily_rollups_app_id_fkey;
 ALTER TABLE push_actions.actions DROP CONSTRAINT IF EXISTS actions_app_id_fkey,
 	DROP CONSTRAINT IF EXISTS actions_push_fkey;
-ALTER TABLE push_actions_internal.app_keys DROP CONSTRAINT IF EXISTS app_keys_app_id_fkey$keys$;
+ALTER TABLE push_actions_internal.app_keys DROP CONSTRAINT IF EXISTS app_keys_app_id_fkey;
+ALTER TABLE push_actions_internal.retired_app_tokens DROP CONSTRAINT IF EXISTS retired_app_tokens_app_id_fkey$keys$;
 	-- distributed by app_id with pushes, colocated
 	colocated constant text[] := ARRAY['push_actions.actions', 'push_actions.daily_rollups', 'push_actions_internal.messages',
 	                                   'push_actions_internal.campaign_stripes', 'push_actions_internal.app_keys'];
@@ -112,6 +113,7 @@ BEGIN
 	-- shards must not be counted again
 	ALTER TABLE push_actions.actions DISABLE TRIGGER actions_keep_rollups_insert;
 	PERFORM create_reference_table('push_actions.apps');
+	PERFORM create_reference_table('push_actions_internal.retired_app_tokens');
 	PERFORM create_distributed_table('push_actions.pushes', 'app_id');
 	FOREACH t IN ARRAY colocated LOOP
 		PERFORM create_distributed_table(t::regclass, 'app_id', colocate_with => 'push_actions.pushes');
@@ -127,6 +129,8 @@ BEGIN
 		ADD CONSTRAINT actions_push_fkey FOREIGN KEY (app_id, push_id) REFERENCES push_actions.pushes ON DELETE CASCADE;
 	ALTER TABLE push_actions_internal.app_keys
 		ADD CONSTRAINT app_keys_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
+	ALTER TABLE push_actions_internal.retired_app_tokens
+		ADD CONSTRAINT retired_app_tokens_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
 	-- a write call that names its app runs whole on the worker that holds it
 	FOREACH t IN ARRAY ARRAY['push_actions.record_attempt(bigint,boolean,text,boolean,bigint)',
 	                         'push_actions.record_event(bigint,push_actions.push_status,timestamptz,bigint)',
@@ -136,7 +140,7 @@ BEGIN
 	-- the rows copied into the shards leave the coordinator's own tables,
 	-- which Citus no longer reads (the kept tables' trigger does not reach
 	-- the shards from here: Citus does not pass this TRUNCATE on)
-	FOREACH t IN ARRAY ARRAY['push_actions.apps', 'push_actions.pushes'] || colocated LOOP
+	FOREACH t IN ARRAY ARRAY['push_actions.apps', 'push_actions_internal.retired_app_tokens', 'push_actions.pushes'] || colocated LOOP
 		PERFORM truncate_local_data_after_distributing_table(t::regclass);
 	END LOOP;
 

@@ -23,7 +23,7 @@ BEGIN
 			SELECT a.device_token, a.action_id FROM push_actions.actions a
 			WHERE a.app_id = p.app_id AND a.push_id = p.push_id
 			  AND push_actions_internal.is_pending_device(a.status, a.platform, a.device_token)
-			ORDER BY a.action_id LIMIT 1000) t;
+			ORDER BY a.action_id LIMIT push_actions_internal.limit_value('pending_devices')) t;
 		SELECT count(*) INTO n FROM push_actions.actions a
 		WHERE a.app_id = p.app_id AND a.push_id = p.push_id
 		  AND push_actions_internal.is_pending_device(a.status, a.platform, a.device_token);

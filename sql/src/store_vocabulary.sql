@@ -22,6 +22,14 @@ CREATE OR REPLACE FUNCTION push_actions_internal.platforms() RETURNS text[]
 COMMENT ON FUNCTION push_actions_internal.platforms() IS
 	'the platforms an action may name';
 
+-- A push to a device of these platforms goes through a provider (APNs, FCM,
+-- Web Push) that needs the device's token: without one it cannot be sent.
+CREATE OR REPLACE FUNCTION push_actions_internal.token_platforms() RETURNS text[]
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$ SELECT '{android,ios,web,electron}'::pg_catalog.text[] $$;
+COMMENT ON FUNCTION push_actions_internal.token_platforms() IS
+	'the platforms whose push devices must carry a token';
+
 -- Only these platforms report delivery, so only their devices can be pending.
 CREATE OR REPLACE FUNCTION push_actions_internal.delivery_report_platforms() RETURNS text[]
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE

@@ -11,42 +11,36 @@ CREATE OR REPLACE FUNCTION push_actions_internal.new_push_id() RETURNS text
 	             || left(gen_random_uuid()::text, 8) || substr(gen_random_uuid()::text, 10, 4)
 	             || left(gen_random_uuid()::text, 4) $$;
 
-CREATE OR REPLACE FUNCTION push_actions.create_push(
-	app_id bigint, payload jsonb, devices jsonb,
-	campaign_id bigint DEFAULT NULL, send_at timestamptz DEFAULT NULL,
-	expires_at timestamptz DEFAULT NULL)
-	RETURNS text
+-- The devices of one call, checked and made actions of the push: every
+-- device well formed, with a token where its platform needs one, none twice
+-- (by device id or token) in the call or in the push, and within the limits
+-- (api_limits.sql).  The push is new or locked by the caller, so the count
+-- and the repeats it reads cannot change under it.  Returns the devices added.
+CREATE OR REPLACE FUNCTION push_actions_internal.add_devices(app_id bigint, push_id text,
+	campaign_id bigint, status push_actions.push_status, devices jsonb, push_is_new boolean)
+	RETURNS bigint
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
 DECLARE
-	new_id		text := push_actions_internal.new_push_id();
-	expiry		timestamptz := coalesce(expires_at, now() + interval '30 days');
 	bad			record;
 	problem		text;
-	device_keys	CONSTANT text[] := '{device_id,token,platform,profile_id}';
-	platforms	CONSTANT text[] := push_actions_internal.platforms();
+	added		bigint;
+	already		bigint := 0;
+	per_call	constant bigint := push_actions_internal.limit_value('devices_per_call');
+	per_push	constant bigint := push_actions_internal.limit_value('devices_per_push');
+	device_keys	constant text[] := '{device_id,token,platform,profile_id}';
+	platforms	constant text[] := push_actions_internal.platforms();
 BEGIN
-	IF app_id IS NULL OR NOT EXISTS (SELECT 1 FROM push_actions.apps a WHERE a.app_id = create_push.app_id) THEN
-		RAISE EXCEPTION 'app % does not exist', coalesce(app_id::text, 'NULL')
-			USING ERRCODE = 'foreign_key_violation';
-	END IF;
-	IF payload IS NULL OR jsonb_typeof(payload) <> 'object' THEN
-		RAISE EXCEPTION 'payload must be a JSON object'
-			USING ERRCODE = 'invalid_parameter_value';
-	END IF;
 	IF devices IS NULL OR jsonb_typeof(devices) <> 'array' OR jsonb_array_length(devices) = 0 THEN
 		RAISE EXCEPTION 'devices must be a non-empty JSON array'
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	IF expiry <= now() OR expiry > now() + interval '365 days' THEN
-		RAISE EXCEPTION 'expires_at must be in the next 365 days'
-			USING ERRCODE = 'invalid_parameter_value',
-			      DETAIL = format('expires_at is %s.', expiry);
-	END IF;
-	IF send_at IS NOT NULL AND send_at >= expiry THEN
-		RAISE EXCEPTION 'send_at must be before expires_at'
-			USING ERRCODE = 'invalid_parameter_value';
+	IF jsonb_array_length(devices) > per_call THEN
+		RAISE EXCEPTION 'devices must hold at most % devices in one call', per_call
+			USING ERRCODE = 'program_limit_exceeded',
+			      DETAIL = format('The call has %s devices.', jsonb_array_length(devices)),
+			      HINT = 'Create the push with the first devices, then add the others with push_actions.add_push_devices().';
 	END IF;
 
 	-- Find the first malformed device, then say exactly what is wrong with it.
@@ -61,6 +55,8 @@ BEGIN
 	   OR coalesce(jsonb_typeof(d.e -> 'profile_id'), 'null') NOT IN ('string', 'null')
 	   OR EXISTS (SELECT 1 FROM jsonb_object_keys(d.e) k
 	              WHERE k <> ALL (device_keys))
+	   OR ((d.e ->> 'platform') = ANY (push_actions_internal.token_platforms())
+	       AND coalesce(d.e ->> 'token', '') = '')
 	ORDER BY d.i LIMIT 1;
 	IF FOUND THEN
 		problem := CASE
@@ -77,23 +73,147 @@ BEGIN
 				THEN 'platform must be one of ' || array_to_string(platforms, ', ')
 			WHEN coalesce(jsonb_typeof(bad.e -> 'token'), 'null') NOT IN ('string', 'null')
 				THEN 'token must be a string'
-			ELSE 'profile_id must be a string'
+			WHEN coalesce(jsonb_typeof(bad.e -> 'profile_id'), 'null') NOT IN ('string', 'null')
+				THEN 'profile_id must be a string'
+			ELSE format('needs a token: a push to platform %s is sent with one', bad.e ->> 'platform')
 		END;
 		RAISE EXCEPTION 'devices[%] %', bad.idx, problem
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 
-	INSERT INTO push_actions.pushes (push_id, app_id, campaign_id, payload, created_at, send_at, expires_at)
-		VALUES (new_id, app_id, campaign_id, payload, now(), send_at, expiry);
+	-- The first device that repeats an earlier one, in the call or in the
+	-- push: two actions for one device would send it the push twice.  The
+	-- token is named, never shown.
+	WITH given AS (
+		SELECT d.i - 1 AS idx, (d.e ->> 'device_id')::bigint AS device_id, d.e ->> 'token' AS token
+		FROM jsonb_array_elements(devices) WITH ORDINALITY AS d(e, i)
+	), repeats AS (
+		SELECT g.idx, min(g.idx) OVER (PARTITION BY g.device_id) AS earlier, 'device_id' AS what FROM given g
+		UNION ALL
+		SELECT g.idx, min(g.idx) OVER (PARTITION BY g.token), 'token' FROM given g WHERE g.token IS NOT NULL
+	), found AS (
+		SELECT r.idx, format('devices[%s]', r.earlier) AS earlier, r.what FROM repeats r WHERE r.idx <> r.earlier
+		UNION ALL
+		SELECT g.idx, 'a device already in the push', 'device_id' FROM given g
+		WHERE NOT push_is_new AND g.device_id IN (SELECT a.device_id FROM push_actions.actions a
+		                                          WHERE a.app_id = add_devices.app_id AND a.push_id = add_devices.push_id)
+		UNION ALL
+		SELECT g.idx, 'a device already in the push', 'token' FROM given g
+		WHERE NOT push_is_new AND g.token IN (SELECT a.device_token FROM push_actions.actions a
+		                                      WHERE a.app_id = add_devices.app_id AND a.push_id = add_devices.push_id)
+	)
+	SELECT * INTO bad FROM found ORDER BY idx, what LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'devices[%] has the same % as %', bad.idx, bad.what, bad.earlier
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'A push reaches each device once: send each device id and token once.';
+	END IF;
+
+	IF NOT push_is_new THEN
+		SELECT count(*) INTO already FROM push_actions.actions a
+		WHERE a.app_id = add_devices.app_id AND a.push_id = add_devices.push_id;
+	END IF;
+	IF already + jsonb_array_length(devices) > per_push THEN
+		RAISE EXCEPTION 'a push may have at most % devices', per_push
+			USING ERRCODE = 'program_limit_exceeded',
+			      DETAIL = format('The push has %s devices and the call adds %s.', already, jsonb_array_length(devices));
+	END IF;
+
 	INSERT INTO push_actions.actions
 		(app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts)
-	SELECT create_push.app_id, new_id, create_push.campaign_id, (d.e ->> 'device_id')::bigint,
-	       d.e ->> 'profile_id', d.e ->> 'token', d.e ->> 'platform', 'push',
-	       CASE WHEN send_at > now() THEN 'scheduled' ELSE 'attempted' END::push_actions.push_status, 0
+	SELECT add_devices.app_id, add_devices.push_id, add_devices.campaign_id, (d.e ->> 'device_id')::bigint,
+	       d.e ->> 'profile_id', d.e ->> 'token', d.e ->> 'platform', 'push', add_devices.status, 0
 	FROM jsonb_array_elements(devices) WITH ORDINALITY AS d(e, i)
 	ORDER BY d.i;
+	GET DIAGNOSTICS added = ROW_COUNT;
+	RETURN added;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION push_actions.create_push(
+	app_id bigint, payload jsonb, devices jsonb,
+	campaign_id bigint DEFAULT NULL, send_at timestamptz DEFAULT NULL,
+	expires_at timestamptz DEFAULT NULL)
+	RETURNS text
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	new_id		text := push_actions_internal.new_push_id();
+	expiry		timestamptz := coalesce(expires_at, now() + interval '30 days');
+	lifetime	constant bigint := push_actions_internal.limit_value('push_lifetime_days');
+	largest		constant bigint := push_actions_internal.limit_value('payload_bytes');
+BEGIN
+	IF app_id IS NULL OR NOT EXISTS (SELECT 1 FROM push_actions.apps a WHERE a.app_id = create_push.app_id) THEN
+		RAISE EXCEPTION 'app % does not exist', coalesce(app_id::text, 'NULL')
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	IF payload IS NULL OR jsonb_typeof(payload) <> 'object' THEN
+		RAISE EXCEPTION 'payload must be a JSON object'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF octet_length(payload::text) > largest THEN
+		RAISE EXCEPTION 'payload must be at most % bytes as JSON text', largest
+			USING ERRCODE = 'program_limit_exceeded',
+			      DETAIL = format('The payload has %s bytes.', octet_length(payload::text)),
+			      HINT = 'APNs and FCM refuse larger payloads: send an id and let the app fetch the rest.';
+	END IF;
+	IF devices IS NULL OR jsonb_typeof(devices) <> 'array' OR jsonb_array_length(devices) = 0 THEN
+		RAISE EXCEPTION 'devices must be a non-empty JSON array'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF expiry <= now() OR expiry > now() + make_interval(days => lifetime::int) THEN
+		RAISE EXCEPTION 'expires_at must be in the next % days', lifetime
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('expires_at is %s.', expiry);
+	END IF;
+	IF send_at IS NOT NULL AND send_at >= expiry THEN
+		RAISE EXCEPTION 'send_at must be before expires_at'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	INSERT INTO push_actions.pushes (push_id, app_id, campaign_id, payload, created_at, send_at, expires_at)
+		VALUES (new_id, app_id, campaign_id, payload, now(), send_at, expiry);
+	PERFORM push_actions_internal.add_devices(app_id, new_id, campaign_id,
+		CASE WHEN send_at > now() THEN 'scheduled' ELSE 'attempted' END::push_actions.push_status,
+		devices, true);
 	RETURN new_id;
 END
 $$;
 COMMENT ON FUNCTION push_actions.create_push(bigint, jsonb, jsonb, bigint, timestamptz, timestamptz) IS
 	'creates a push and one action per device; returns the 24-hex push_id';
+
+-- More devices for a push that is not yet over, for a push larger than one
+-- call may carry: the same checks as create_push's devices, and the push's
+-- own limit over all its calls.  Concurrent calls for one push take turns.
+CREATE OR REPLACE FUNCTION push_actions.add_push_devices(app_id bigint, push_id text, devices jsonb)
+	RETURNS bigint
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	push	push_actions.pushes;
+BEGIN
+	IF app_id IS NULL OR NOT EXISTS (SELECT 1 FROM push_actions.apps a WHERE a.app_id = add_push_devices.app_id) THEN
+		RAISE EXCEPTION 'app % does not exist', coalesce(app_id::text, 'NULL')
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	SELECT * INTO push FROM push_actions.pushes p
+	WHERE p.app_id = add_push_devices.app_id AND p.push_id = add_push_devices.push_id
+	FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'app % has no push %', app_id, coalesce(quote_literal(left(add_push_devices.push_id, 64)), 'NULL')
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	IF push.expires_at <= now() THEN
+		RAISE EXCEPTION 'push % has expired', push.push_id
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      DETAIL = format('It expired at %s.', push.expires_at);
+	END IF;
+	RETURN push_actions_internal.add_devices(push.app_id, push.push_id, push.campaign_id,
+		CASE WHEN push.send_at > now() THEN 'scheduled' ELSE 'attempted' END::push_actions.push_status,
+		devices, false);
+END
+$$;
+COMMENT ON FUNCTION push_actions.add_push_devices(bigint, text, jsonb) IS
+	'adds devices to a push that has not expired, with create_push''s checks; returns how many';

@@ -64,9 +64,17 @@ DECLARE
 	cur		push_actions.actions;
 	tries	smallint;
 	new_status	push_actions.push_status;
+	most_tries	constant bigint := push_actions_internal.limit_value('attempts');
+	longest	constant bigint := push_actions_internal.limit_value('error_message_chars');
 BEGIN
 	IF ok IS NULL THEN
 		RAISE EXCEPTION 'ok must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF length(error_message) > longest THEN
+		RAISE EXCEPTION 'error_message must be at most % characters', longest
+			USING ERRCODE = 'program_limit_exceeded',
+			      DETAIL = format('The message has %s characters.', length(error_message)),
+			      HINT = 'Store the provider''s code and reason, not its whole answer.';
 	END IF;
 	cur := push_actions_internal.lock_action(action_id, app_id);
 	-- A send starts from attempted; a scheduled action passes through it,
@@ -80,7 +88,7 @@ BEGIN
 	new_status := CASE
 		WHEN ok THEN 'sent'
 		WHEN push_actions_internal.is_dead_token_error(error_message) THEN 'bounced'
-		WHEN coalesce(permanent, false) OR tries >= 10 THEN 'failed'
+		WHEN coalesce(permanent, false) OR tries >= most_tries THEN 'failed'
 		ELSE 'attempted'
 	END;
 	IF NOT can_transition('attempted', new_status) THEN
@@ -135,13 +143,14 @@ CREATE OR REPLACE FUNCTION push_actions.retry(action_id bigint, app_id bigint DE
 	AS $$
 DECLARE
 	cur		push_actions.actions := push_actions_internal.lock_action(action_id, app_id);
+	most_tries	constant bigint := push_actions_internal.limit_value('attempts');
 BEGIN
 	IF cur.status <> 'failed' OR NOT can_transition(cur.status, 'attempted') THEN
 		PERFORM push_actions_internal.refuse_transition(action_id, cur.status, 'attempted',
 			'Only failed actions can be retried.');
 	END IF;
-	IF cur.attempts >= 10 THEN
-		RAISE EXCEPTION 'action % has used all 10 attempts', action_id
+	IF cur.attempts >= most_tries THEN
+		RAISE EXCEPTION 'action % has used all % attempts', action_id, most_tries
 			USING ERRCODE = 'object_not_in_prerequisite_state';
 	END IF;
 	UPDATE push_actions.actions a SET status = 'attempted', updated_at = now()

@@ -11,7 +11,7 @@ SELECT push_actions.create_push(:api_app, '{"message":"Every status"}',
 	                                     'profile_id', 'person-' || (d + 1) / 2) ORDER BY d)
 	 FROM generate_series(1, 10) d), 42) AS api_push \gset
 SELECT push_actions.create_push(:api_app, '{"message":"Tomorrow"}',
-	'[{"device_id": 11, "token": "api-tok-11", "platform": "android"}, {"device_id": 12, "platform": "web"}]',
+	'[{"device_id": 11, "token": "api-tok-11", "platform": "android"}, {"device_id": 12, "token": "api-tok-12", "platform": "web"}]',
 	42, now() + interval '1 day') AS scheduled_push \gset
 SELECT push_actions.create_push(:api_app, '{"message":"Withdrawn"}',
 	'[{"device_id": 13, "token": "api-tok-13", "platform": "android", "profile_id": "person-7"}]', 43) AS withdrawn_push \gset

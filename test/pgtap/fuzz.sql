@@ -9,7 +9,7 @@ BEGIN;
 SET search_path = push_actions, public;
 \i test/data/seed_245624.sql
 \i test/data/seed_pushy.sql
-SELECT plan(13);
+SELECT plan(16);
 -- make stress runs the same with pa.fuzz_scale times the inputs and its own seed
 CREATE FUNCTION pg_temp.scale() RETURNS int LANGUAGE sql
 	AS $$ SELECT coalesce(nullif(current_setting('pa.fuzz_scale', true), '')::int, 1) $$;
@@ -182,6 +182,44 @@ BEGIN
 END $$;
 SELECT is((SELECT count(*) FROM pushy WHERE answer IS NULL OR NOT answer ?| ARRAY['push', 'code']), 0::bigint,
           'push_info answers every random id and key with a push or an error object');
+
+-- create_push and add_push_devices with random devices: every call adds its
+-- devices or is refused with a data or limit SQLSTATE, and no refusal shows
+-- a token it was given
+CREATE TEMP TABLE pushes_made (ok boolean, sqlstate text, message text, tokens text[]);
+DO $$
+DECLARE
+	devices jsonb;
+	keys text[] := ARRAY['device_id', 'token', 'platform', 'profile_id', 'device_id', 'token', 'platform'];
+	target text;
+BEGIN
+	FOR i IN 1..400 * pg_temp.scale() LOOP
+		SELECT coalesce(jsonb_agg(CASE WHEN random() < 0.1 THEN pg_temp.rand_json(1) ELSE d END), '[]') INTO devices
+		FROM (SELECT jsonb_build_object('device_id', CASE WHEN random() < 0.9 THEN to_jsonb(floor(random() * 6)) ELSE pg_temp.rand_json(0) END,
+		                                'token', CASE WHEN random() < 0.8 THEN to_jsonb('tok-secret-' || floor(random() * 6)) ELSE pg_temp.rand_json(0) END,
+		                                'platform', (ARRAY['android', 'ios', 'web', 'huawei', 'other', 'Android'])[1 + floor(random() * 6)::int])
+		             - (CASE WHEN random() < 0.2 THEN keys[1 + floor(random() * 7)::int] ELSE '' END) AS d
+		      FROM generate_series(1, floor(random() * 5)::int)) s;
+		BEGIN
+			IF i % 3 = 0 THEN
+				SELECT push_id INTO target FROM pushes WHERE app_id = 3 ORDER BY random() LIMIT 1;
+				PERFORM add_push_devices(3, target, devices);
+			ELSE
+				PERFORM create_push(3, CASE WHEN i % 7 = 0 THEN pg_temp.rand_json(2) ELSE '{"message":"fuzz"}' END, devices);
+			END IF;
+			INSERT INTO pushes_made VALUES (true, NULL, NULL, NULL);
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO pushes_made VALUES (false, SQLSTATE, SQLERRM,
+				ARRAY(SELECT e ->> 'token' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(devices) = 'array' THEN devices ELSE '[]' END) e
+				      WHERE jsonb_typeof(e) = 'object' AND length(e ->> 'token') > 3));
+		END;
+	END LOOP;
+END $$;
+SELECT is((SELECT array_agg(DISTINCT sqlstate) FROM pushes_made WHERE NOT ok AND sqlstate NOT IN ('22023', '54000', '55000', 'P0002')),
+          NULL, 'random devices are refused only as bad arguments, past limits or for an expired or unknown push');
+SELECT cmp_ok((SELECT count(*) FROM pushes_made WHERE ok), '>=', 20::bigint, 'and some random calls make or grow a push');
+SELECT is((SELECT count(*) FROM pushes_made WHERE EXISTS (SELECT 1 FROM unnest(tokens) t WHERE position(t IN message) > 0)),
+          0::bigint, 'no refusal shows a token it was given');
 
 -- type input: random text either parses and round-trips, or fails with 22xxx
 CREATE TEMP TABLE typed (input text, ok boolean, sqlstate text);

@@ -118,7 +118,14 @@ INSERT INTO declared VALUES
 ('push_actions_internal.forget_rollups()', 'f', 'v', 'u', false),
 ('push_actions.verify_rollups()', 'f', 's', 'u', false),
 ('push_actions.rebuild_rollups()', 'f', 'v', 'u', false),
-('push_actions.distribute()', 'f', 'v', 'u', false);
+('push_actions.distribute()', 'f', 'v', 'u', false),
+('push_actions.limits()', 'f', 'i', 's', true),
+('push_actions_internal.limit_value(text)', 'f', 'i', 's', true),
+('push_actions_internal.token_platforms()', 'f', 'i', 's', false),
+('push_actions_internal.new_app_token()', 'f', 'v', 's', false),
+('push_actions.rotate_app_token(bigint,interval)', 'f', 'v', 'u', false),
+('push_actions_internal.add_devices(bigint,text,bigint,push_actions.push_status,jsonb,boolean)', 'f', 'v', 'u', false),
+('push_actions.add_push_devices(bigint,text,jsonb)', 'f', 'v', 'u', false);
 
 SELECT set_eq($$SELECT signature, prokind, provolatile, proparallel, proisstrict FROM ext_functions$$,
               $$SELECT * FROM declared$$,
@@ -137,17 +144,19 @@ SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions
                 'push_actions_internal.writer_stripe()'],
           'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables, the trigger that keeps the roll-ups, the key generator and the backend''s stripe');
 SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions WHERE prosecdef),
-          ARRAY['push_actions.push_deliveries(text,text)', 'push_actions.rotate_app_key(bigint,interval)',
+          ARRAY['push_actions.app_for_token(text)', 'push_actions.push_deliveries(text,text)',
+                'push_actions.rotate_app_key(bigint,interval)', 'push_actions.rotate_app_token(bigint,interval)',
                 'push_actions.track_event(text,text,push_actions.push_status,timestamp with time zone)',
                 'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()',
                 'push_actions_internal.forget_rollups()', 'push_actions_internal.keep_rollups()'],
-          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, the two that keep the roll-ups no API role may write, and the three that use the app keys no API role may read');
+          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, the two that keep the roll-ups no API role may write, the three that use the app keys and the two that use the replaced tokens'' hashes no API role may read');
 -- the vocabulary functions are inlined, which a SET option would prevent:
 -- they pin nothing and name every object with its schema instead
 CREATE TEMP TABLE inlined (signature text);
 INSERT INTO inlined VALUES
 ('push_actions_internal.platforms()'),
 ('push_actions_internal.delivery_report_platforms()'),
+('push_actions_internal.token_platforms()'),
 ('push_actions_internal.is_pending_device(push_actions.push_status,text,text)'),
 ('push_actions_internal.message_device(text,bigint)'),
 ('push_actions_internal.message_action(text,bigint)'),
@@ -244,21 +253,21 @@ SELECT is((SELECT array_agg(c.conname::text || ': ' || g.tgenabled::text ORDER B
 -- the API is push_actions; what only the extension calls is in push_actions_internal
 SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
            WHERE p.pronamespace = 'push_actions_internal'::regnamespace),
-          ARRAY['check_action_parents', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
+          ARRAY['add_devices', 'check_action_parents', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
                 'delivery_token', 'delivery_token_matches', 'find_push',
                 'fold_and_delete', 'forbid_key_change', 'forget_rollups', 'is_dead_token_error', 'is_pending_device',
-                'keep_rollups', 'kept_summary_minus', 'lock_action', 'message_action', 'message_device',
-                'message_person', 'new_push_id', 'platforms', 'push_error', 'random_key',
-                'refuse_transition', 'statuses', 'writer_stripe'],
+                'keep_rollups', 'kept_summary_minus', 'limit_value', 'lock_action', 'message_action', 'message_device',
+                'message_person', 'new_app_token', 'new_push_id', 'platforms', 'push_error', 'random_key',
+                'refuse_transition', 'statuses', 'token_platforms', 'writer_stripe'],
           'the internal helpers live in push_actions_internal');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text) FROM ext_functions p
            WHERE NOT has_function_privilege('public', p.oid, 'EXECUTE')),
           ARRAY['push_actions.distribute()', 'push_actions.rebuild_rollups()', 'push_actions.rotate_app_key(bigint,interval)',
-                'push_actions.set_reference_key_triggers(boolean)', 'push_actions.verify_rollups()',
+                'push_actions.rotate_app_token(bigint,interval)', 'push_actions.set_reference_key_triggers(boolean)', 'push_actions.verify_rollups()',
                 'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()',
                 'push_actions_internal.forbid_key_change()', 'push_actions_internal.forget_rollups()',
                 'push_actions_internal.keep_rollups()'],
-          'PUBLIC may not execute the trigger functions, the owner''s switch of the key triggers, the key rotation, the roll-ups'' check and rebuild, nor distribute()');
+          'PUBLIC may not execute the trigger functions, the owner''s switch of the key triggers, the key and token rotations, the roll-ups'' check and rebuild, nor distribute()');
 SELECT is((SELECT count(*)::int FROM ext_functions f JOIN pg_proc p ON p.oid = f.oid
            WHERE p.pronamespace = 'push_actions'::regnamespace AND p.prorettype = 'trigger'::regtype), 0,
           'no trigger function in the API schema');

@@ -14,7 +14,7 @@ SELECT is((SELECT count(*)::int FROM apps a, app
               OR a.name = app.apptoken), 0, 'the token itself is stored nowhere');
 SELECT is(app_for_token((SELECT apptoken FROM app)), (SELECT app_id FROM app), 'app_for_token finds the app');
 SELECT ok((SELECT a.apptoken <> b.apptoken FROM app a, create_app('Second') b), 'tokens differ between apps');
-SELECT throws_ok($$SELECT create_app(NULL)$$, '22023', 'app name must not be empty', 'NULL app name refused');
+SELECT throws_ok($$SELECT create_app(NULL)$$, '22004', 'app name must not be NULL', 'NULL app name refused');
 SELECT throws_ok($$SELECT create_app('  ')$$, '22023', 'app name must not be empty', 'blank app name refused');
 
 -- create_push: one action per device, push_id format, scheduling, expiry
@@ -37,46 +37,46 @@ SELECT results_eq($$SELECT status::text, attempts::int, campaign_id FROM actions
                   'an immediate push starts attempted with 0 attempts');
 SELECT is((SELECT expires_at - created_at FROM pushes WHERE push_id = (SELECT push_id FROM p)),
           interval '30 days', 'expiration defaults to 30 days after creation');
-SELECT create_push((SELECT app_id FROM app), '{}', '[{"device_id":9,"platform":"android"}]',
+SELECT create_push((SELECT app_id FROM app), '{}', '[{"token":"t9","device_id":9,"platform":"android"}]',
                    NULL, now() + interval '1 hour') AS later_push,
-       create_push((SELECT app_id FROM app), '{}', '[{"device_id":9,"platform":"android"}]',
+       create_push((SELECT app_id FROM app), '{}', '[{"token":"t9","device_id":9,"platform":"android"}]',
                    NULL, now() - interval '1 hour') AS past_push \gset
 SELECT is((SELECT status::text FROM actions WHERE push_id = :'later_push'),
           'scheduled', 'a push with send_at in the future starts scheduled');
 SELECT is((SELECT status::text FROM actions WHERE push_id = :'past_push'),
           'attempted', 'a push with send_at in the past starts attempted');
-SELECT throws_ok($$SELECT create_push(424242, '{}', '[{"device_id":1,"platform":"ios"}]')$$,
+SELECT throws_ok($$SELECT create_push(424242, '{}', '[{"token":"t1","device_id":1,"platform":"ios"}]')$$,
                  '23503', 'app 424242 does not exist', 'unknown app refused');
-SELECT throws_ok($$SELECT create_push(NULL, '{}', '[{"device_id":1,"platform":"ios"}]')$$,
+SELECT throws_ok($$SELECT create_push(NULL, '{}', '[{"token":"t1","device_id":1,"platform":"ios"}]')$$,
                  '23503', 'app NULL does not exist', 'NULL app refused');
-SELECT throws_ok(format($$SELECT create_push(%s, '[1]', '[{"device_id":1,"platform":"ios"}]')$$, (SELECT app_id FROM app)),
+SELECT throws_ok(format($$SELECT create_push(%s, '[1]', '[{"token":"t1","device_id":1,"platform":"ios"}]')$$, (SELECT app_id FROM app)),
                  '22023', 'payload must be a JSON object', 'array payload refused');
-SELECT throws_ok(format($$SELECT create_push(%s, NULL, '[{"device_id":1,"platform":"ios"}]')$$, (SELECT app_id FROM app)),
+SELECT throws_ok(format($$SELECT create_push(%s, NULL, '[{"token":"t1","device_id":1,"platform":"ios"}]')$$, (SELECT app_id FROM app)),
                  '22023', 'payload must be a JSON object', 'NULL payload refused');
 SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[]')$$, (SELECT app_id FROM app)),
                  '22023', 'devices must be a non-empty JSON array', 'empty device list refused');
 SELECT throws_ok(format($$SELECT create_push(%s, '{}', '{"device_id":1}')$$, (SELECT app_id FROM app)),
                  '22023', 'devices must be a non-empty JSON array', 'device object instead of array refused');
-SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"device_id":1,"platform":"ios"}, 5]')$$, (SELECT app_id FROM app)),
+SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"token":"t1","device_id":1,"platform":"ios"}, 5]')$$, (SELECT app_id FROM app)),
                  '22023', 'devices[1] is not an object', 'non-object device refused');
-SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"device_id":"1","platform":"ios"}]')$$, (SELECT app_id FROM app)),
+SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"token":"t1","device_id":"1","platform":"ios"}]')$$, (SELECT app_id FROM app)),
                  '22023', 'devices[0] device_id must be a non-negative integer', 'string device_id refused');
-SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"device_id":1.5,"platform":"ios"}]')$$, (SELECT app_id FROM app)),
+SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"token":"t1.5","device_id":1.5,"platform":"ios"}]')$$, (SELECT app_id FROM app)),
                  '22023', 'devices[0] device_id must be a non-negative integer', 'fractional device_id refused');
-SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"platform":"ios"}]')$$, (SELECT app_id FROM app)),
+SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"token":"tx","platform":"ios"}]')$$, (SELECT app_id FROM app)),
                  '22023', 'devices[0] device_id must be a non-negative integer', 'missing device_id refused');
 SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"device_id":1,"platform":"blackberry"}]')$$, (SELECT app_id FROM app)),
                  '22023', 'devices[0] platform must be one of android, ios, web, electron, huawei, macos, windows, other',
                  'unknown platform refused');
 SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"device_id":1,"platform":"ios","token":5}]')$$, (SELECT app_id FROM app)),
                  '22023', 'devices[0] token must be a string', 'numeric token refused');
-SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"device_id":1,"platform":"ios","profile_id":[]}]')$$, (SELECT app_id FROM app)),
+SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"token":"t1","device_id":1,"platform":"ios","profile_id":[]}]')$$, (SELECT app_id FROM app)),
                  '22023', 'devices[0] profile_id must be a string', 'array profile_id refused');
-SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"device_id":1,"platform":"ios","colour":"red"}]')$$, (SELECT app_id FROM app)),
+SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"token":"t1","device_id":1,"platform":"ios","colour":"red"}]')$$, (SELECT app_id FROM app)),
                  '22023', 'devices[0] has unknown key "colour"', 'unknown device key refused');
-SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"device_id":1,"platform":"ios"}]', NULL, NULL, now() + interval '400 days')$$, (SELECT app_id FROM app)),
+SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"token":"t1","device_id":1,"platform":"ios"}]', NULL, NULL, now() + interval '400 days')$$, (SELECT app_id FROM app)),
                  '22023', 'expires_at must be in the next 365 days', 'expiration beyond 365 days refused');
-SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"device_id":1,"platform":"ios"}]', NULL, now() + interval '2 days', now() + interval '1 day')$$, (SELECT app_id FROM app)),
+SELECT throws_ok(format($$SELECT create_push(%s, '{}', '[{"token":"t1","device_id":1,"platform":"ios"}]', NULL, now() + interval '2 days', now() + interval '1 day')$$, (SELECT app_id FROM app)),
                  '22023', 'send_at must be before expires_at', 'send_at after expiration refused');
 SELECT is((SELECT count(*)::int FROM pushes WHERE app_id = (SELECT app_id FROM app)), 3,
           'refused pushes left nothing behind');
@@ -107,7 +107,7 @@ SELECT is(record_attempt(pg_temp.aid(3), false, 'messaging/registration-token-no
           'bounced', 'DEVICE_UNREGISTERED bounces');
 
 CREATE TEMP TABLE dead AS
-	SELECT msg, n, create_push((SELECT app_id FROM app), '{}', '[{"device_id":5,"platform":"android"}]') AS push_id
+	SELECT msg, n, create_push((SELECT app_id FROM app), '{}', '[{"token":"t5","device_id":5,"platform":"android"}]') AS push_id
 	FROM unnest(ARRAY['UNREGISTERED', 'Application is Uninstalled', 'DeviceNotRegistered', 'error: unregistered device',
 	                  'Not personalized', 'UNREGISTEREDX']) WITH ORDINALITY AS m(msg, n);
 ALTER TABLE dead ADD id bigint;
@@ -126,7 +126,7 @@ SELECT throws_ok(format('SELECT record_attempt(%s, true)', pg_temp.aid(1)), '550
 -- the same calls with the action's app named (on Citus they run whole on
 -- the app's worker): the action is locked by its whole key, found in no other app
 CREATE TEMP TABLE np AS SELECT create_push((SELECT app_id FROM app), '{}',
-	'[{"device_id":31,"platform":"android"},{"device_id":32,"platform":"android"}]') AS push_id;
+	'[{"token":"t31","device_id":31,"platform":"android"},{"token":"t32","device_id":32,"platform":"android"}]') AS push_id;
 CREATE TEMP TABLE named AS
 	SELECT row_number() OVER (ORDER BY action_id) AS n, action_id, app_id
 	FROM actions WHERE push_id = (SELECT push_id FROM np);
@@ -170,8 +170,8 @@ SELECT throws_ok(format('SELECT retry(%s)', pg_temp.aid(1)), '55000',
 -- scheduled actions through every write function, by the one state machine:
 -- a send passes through attempted, events other than expired are refused
 SELECT create_push((SELECT app_id FROM app), '{}',
-	'[{"device_id":21,"platform":"android"},{"device_id":22,"platform":"android"},
-	  {"device_id":23,"platform":"android"},{"device_id":24,"platform":"android"}]',
+	'[{"token":"t21","device_id":21,"platform":"android"},{"token":"t22","device_id":22,"platform":"android"},
+	  {"token":"t23","device_id":23,"platform":"android"},{"token":"t24","device_id":24,"platform":"android"}]',
 	NULL, now() + interval '1 hour') AS sched_push \gset
 CREATE FUNCTION pg_temp.sched(d int) RETURNS bigint LANGUAGE sql
 	AS $$ SELECT action_id FROM actions WHERE push_id = current_setting('pa.sched') AND device_id = d $$;

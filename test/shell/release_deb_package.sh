@@ -43,7 +43,7 @@ system_run "$sys" "mkdir /tmp/pg && chown postgres /tmp/pg \
 	&& $server/pg_ctl -D /tmp/pg/data -l /tmp/pg/log -w start -o \"-c listen_addresses='' -k /tmp/pg\" >/dev/null"
 out=$(system_run "$sys" "$psql -c 'CREATE EXTENSION push_actions' \
 	-c \"SELECT extversion FROM pg_extension WHERE extname = 'push_actions'\" \
-	-c \"SELECT push_actions.create_push(app_id, '{\\\"message\\\":\\\"hi\\\"}', '[{\\\"device_id\\\":1,\\\"platform\\\":\\\"android\\\"}]') IS NOT NULL FROM push_actions.create_app('packaged')\" \
+	-c \"SELECT push_actions.create_push(app_id, '{\\\"message\\\":\\\"hi\\\"}', '[{\\\"device_id\\\":1,\\\"token\\\":\\\"t1\\\",\\\"platform\\\":\\\"android\\\"}]') IS NOT NULL FROM push_actions.create_app('packaged')\" \
 	-c \"SELECT push_actions.list_push_devices('{\\\"apptoken\\\":\\\"nope\\\"}') ->> 'code'\"" 2>&1)
 current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" push_actions.control)
 [ "$out" = "$(printf '%s\n' "$current" t 401)" ]

@@ -44,7 +44,7 @@ sub push_loads
 	for my $c ($from .. $from + $n - 1)
 	{
 		my $devices = join ', ',
-		  map { qq({"device_id": $_, "platform": "android", "profile_id": "p$_"}) } 1 .. $DEVICES;
+		  map { qq({"device_id": $_, "token": "t$_", "platform": "android", "profile_id": "p$_"}) } 1 .. $DEVICES;
 		$script .= "SELECT push_actions.create_push(1, '{}', '[$devices]', $c, NULL, now() + interval '1 second') IS NOT NULL AS ok \\gset\n"
 		  . "\\if :ERROR\n\\else\n\\echo ack $c\n\\endif\n";
 	}

@@ -59,7 +59,7 @@ for my $db (qw(pa_restore_plain pa_restore_custom))
 # the sequences went along: new apps and actions get new ids, not restored ones
 my $max = $node->safe_psql('pa_restore_plain', 'SELECT max(action_id) FROM push_actions.actions');
 is($node->safe_psql('pa_restore_plain', qq{
-	SELECT push_actions.create_push(1, '{"message":"again"}', '[{"device_id": 9003, "platform": "web"}]') AS push \\gset
+	SELECT push_actions.create_push(1, '{"message":"again"}', '[{"device_id": 9003, "token": "web-9003", "platform": "web"}]') AS push \\gset
 	SELECT (SELECT app_id FROM push_actions.create_app('after restore')) > 2,
 	       (SELECT action_id FROM push_actions.actions WHERE push_id = :'push') > $max}),
 	't|t', 'after the restore new apps and actions get ids beyond the restored ones');
