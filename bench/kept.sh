@@ -82,7 +82,7 @@ read -r lo hi <<<"$(q -At -F ' ' -c "SELECT min(action_id), max(action_id) FROM 
 # every run starts from the same pool; a run with the maintenance off leaves
 # the pool's kept rows behind, so they are made again from its actions
 reset_pool() {
-	q -c "UPDATE actions SET status = 'attempted', attempts = 0, error_message = NULL WHERE push_id = '$pool'" -c "VACUUM actions" >/dev/null
+	q -c "SET push_actions.unchecked_writes = on" -c "UPDATE actions SET status = 'attempted', attempts = 0, error_message = NULL WHERE push_id = '$pool'" -c "VACUUM actions" >/dev/null
 }
 repair_pool() {
 	q -c "ALTER TABLE actions ENABLE ALWAYS TRIGGER actions_keep_rollups_update" -f ${KEPT}repair_pool.sql -v pool="$pool" >/dev/null

@@ -6,7 +6,8 @@
  *	  written (sql/src/kept_tables.sql has the tables and why).  The one
  *	  entry point of the kept roll-ups: it takes one action updated within
  *	  its message the short way (kept_row.c) and every other statement the
- *	  general way (kept_statement.c).
+ *	  general way (kept_statement.c).  Before either, from 1.2 on, the
+ *	  statement's rows are checked against the state machine (writes_rules.c).
  */
 #include "postgres.h"
 
@@ -16,6 +17,7 @@
 
 #include "kept_row.h"
 #include "kept_statement.h"
+#include "writes_rules.h"
 
 static void
 require_transition_table(Tuplestorestate *table, const char *clause)
@@ -26,9 +28,26 @@ require_transition_table(Tuplestorestate *table, const char *clause)
 				 errmsg("keep_rollups() needs REFERENCING %s", clause)));
 }
 
+static Datum keep(FunctionCallInfo fcinfo, bool checked);
+
+/* 1.1's trigger: the roll-ups alone. */
 PG_FUNCTION_INFO_V1(keep_rollups);
 Datum
 keep_rollups(PG_FUNCTION_ARGS)
+{
+	return keep(fcinfo, false);
+}
+
+/* From 1.2: the state machine on the statement's rows, then the roll-ups. */
+PG_FUNCTION_INFO_V1(keep_rollups_checked);
+Datum
+keep_rollups_checked(PG_FUNCTION_ARGS)
+{
+	return keep(fcinfo, true);
+}
+
+static Datum
+keep(FunctionCallInfo fcinfo, bool checked)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	TriggerEvent event;
@@ -68,6 +87,8 @@ keep_rollups(PG_FUNCTION_ARGS)
 	}
 	if (rows == 0)
 		return PointerGetDatum(NULL);
+	if (checked)
+		writes_check_statement(trigdata);
 	if (kept_event == KEPT_UPDATE && keep_one_row_update(trigdata))
 		return PointerGetDatum(NULL);
 	keep_statement(trigdata, kept_event, rows);

@@ -12,6 +12,7 @@
 #include "utils/lsyscache.h"
 #include "utils/builtins.h"
 
+#include "api_limits.h"
 #include "push_status.h"
 
 const char *const push_status_names[PUSH_STATUS_COUNT] = {
@@ -65,6 +66,54 @@ bool
 push_status_can_transition(PushStatus from, PushStatus to)
 {
 	return transitions[from][to];
+}
+
+/*
+ * Whether some sequence of the write API's calls leaves an action in this
+ * status with this many attempts: create_push starts it scheduled or
+ * attempted with 0, each send attempt adds one, and every status past
+ * attempted but expired needs a send attempt behind it.  attempted is left
+ * at the last attempt (failed), and expired can end any unfinished one.
+ */
+bool
+push_status_reachable(PushStatus status, int attempts)
+{
+	if (attempts < 0 || attempts > LIMIT_ATTEMPTS)
+		return false;
+	switch (status)
+	{
+		case PS_SCHEDULED:
+			return attempts == 0;
+		case PS_ATTEMPTED:
+			return attempts < LIMIT_ATTEMPTS;
+		case PS_EXPIRED:
+			return true;
+		default:
+			return attempts >= 1;
+	}
+}
+
+/*
+ * Whether one step takes an action from (from, from_tries) to (to,
+ * to_tries): a send attempt (one more attempt, from scheduled or attempted,
+ * as record_attempt counts it) or a transition of the machine above with
+ * the attempts kept (record_event, retry, ...); an action is left
+ * attempted only below the last attempt.  Staying where it is is allowed,
+ * so that other columns can change, even for a row loaded before the
+ * machine held on every write.  From a reachable state every allowed step
+ * leads to a reachable one.
+ */
+bool
+push_status_step_allowed(PushStatus from, int from_tries, PushStatus to, int to_tries)
+{
+	if (from == to && from_tries == to_tries)
+		return true;
+	if (to == PS_ATTEMPTED && to_tries >= LIMIT_ATTEMPTS)
+		return false;
+	if (to_tries == from_tries + 1)
+		return (from == PS_SCHEDULED || from == PS_ATTEMPTED) &&
+			(to == PS_ATTEMPTED || to == PS_SENT || to == PS_FAILED || to == PS_BOUNCED);
+	return to_tries == from_tries && transitions[from][to];
 }
 
 /* Rejects a byte that is not a status; the binary path can carry any value. */

@@ -40,6 +40,10 @@ extern const char *push_status_valid_list(void);
 
 extern bool push_status_can_transition(PushStatus from, PushStatus to);
 
+/* The state machine with the attempts counted: what the write API can reach. */
+extern bool push_status_reachable(PushStatus status, int attempts);
+extern bool push_status_step_allowed(PushStatus from, int from_tries, PushStatus to, int to_tries);
+
 static inline bool
 push_status_is_valid(int value)
 {

@@ -1,18 +1,5 @@
--- The trigger that keeps the roll-ups as actions are written (src/kept_trigger.c).
-
--- a - b for the trigger: an error that says the roll-ups are out of step
--- where b takes more than a counts (src/delivery_summary.c)
-CREATE OR REPLACE FUNCTION push_actions_internal.kept_summary_minus(push_actions.delivery_summary, push_actions.delivery_summary)
-	RETURNS push_actions.delivery_summary
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
-CREATE OR REPLACE FUNCTION push_actions_internal.keep_rollups() RETURNS trigger
-	AS 'MODULE_PATHNAME' LANGUAGE C;
--- SECURITY DEFINER, reviewed as the reference triggers are (store_references.sql):
--- a role that may write actions needs no right on the kept tables.
-ALTER FUNCTION push_actions_internal.keep_rollups() SECURITY DEFINER
-	SET search_path = pg_catalog, push_actions, pg_temp;
-REVOKE EXECUTE ON FUNCTION push_actions_internal.keep_rollups() FROM PUBLIC;
+-- The triggers that keep the roll-ups as actions are written; their C
+-- functions are in kept_functions.sql.
 
 -- ENABLE ALWAYS: the roll-ups follow the actions whatever writes them, a
 -- logical replication subscriber or a load with session_replication_role =

@@ -1,7 +1,8 @@
 \echo Use "ALTER EXTENSION push_actions UPDATE TO '1.2'" to load this file. \quit
 
 -- 1.2 (in development): app tokens that can be rotated, the limits in one
--- table, and pushes that refuse what would double-send or overflow.
+-- table, pushes that refuse what would double-send or overflow, and the
+-- state machine on every write (the kept roll-ups' trigger function).
 --
 -- Written as the hand-made part of the step (ALTERs, data conversion, drops)
 -- and includes of the current definitions of what it creates or replaces:
@@ -20,6 +21,7 @@
 \ir ../src/apps_api.sql
 \ir ../src/writes_create.sql
 \ir ../src/writes_status.sql
+\ir ../src/kept_functions.sql
 \ir ../src/push_info.sql
 \ir ../src/distribution.sql
 

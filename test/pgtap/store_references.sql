@@ -11,16 +11,16 @@ VALUES ('900000000000000000000001', 900, '{}', now() + interval '1 day'),
        ('900000000000000000000002', 900, '{}', now() + interval '1 day');
 
 SELECT lives_ok($$INSERT INTO actions (app_id, push_id, device_id, platform, status)
-                  SELECT 900, '900000000000000000000001', i, 'ios', 'sent' FROM generate_series(1, 3) i$$,
+                  SELECT 900, '900000000000000000000001', i, 'ios', 'attempted' FROM generate_series(1, 3) i$$,
                 'actions of an existing push go in');
-SELECT lives_ok($$INSERT INTO actions (app_id, device_id, platform, status) VALUES (900, 7, 'web', 'sent')$$,
+SELECT lives_ok($$INSERT INTO actions (app_id, device_id, platform, status) VALUES (900, 7, 'web', 'attempted')$$,
                 'an action without a push needs only its app');
-SELECT throws_ok($$INSERT INTO actions (app_id, device_id, platform, status) VALUES (901, 1, 'ios', 'sent')$$,
+SELECT throws_ok($$INSERT INTO actions (app_id, device_id, platform, status) VALUES (901, 1, 'ios', 'attempted')$$,
                  '23503', 'insert on table "actions" violates its reference to "apps"', 'unknown app refused');
-SELECT throws_ok($$INSERT INTO actions (app_id, push_id, device_id, platform, status) VALUES (900, 'ffffffffffffffffffffffff', 1, 'ios', 'sent')$$,
+SELECT throws_ok($$INSERT INTO actions (app_id, push_id, device_id, platform, status) VALUES (900, 'ffffffffffffffffffffffff', 1, 'ios', 'attempted')$$,
                  '23503', 'insert on table "actions" violates its reference to "pushes"', 'unknown push refused');
 SELECT throws_ok($$INSERT INTO actions (app_id, push_id, device_id, platform, status)
-                   VALUES (900, '900000000000000000000001', 1, 'ios', 'sent'), (900, '900000000000000000000009', 2, 'ios', 'sent')$$,
+                   VALUES (900, '900000000000000000000001', 1, 'ios', 'attempted'), (900, '900000000000000000000009', 2, 'ios', 'attempted')$$,
                  '23503', NULL, 'one orphan in a multi-row insert refuses the whole statement');
 SELECT is((SELECT count(*)::int FROM actions WHERE app_id = 900), 4, 'the refused statements inserted nothing');
 -- the error names the missing key, found among many good rows
@@ -35,15 +35,15 @@ EXCEPTION WHEN foreign_key_violation THEN
 END
 $f$;
 SELECT is(pg_temp.refusal_detail($$INSERT INTO actions (app_id, push_id, device_id, platform, status)
-          SELECT 900, CASE WHEN i = 700 THEN '900000000000000000000777' ELSE '900000000000000000000001' END, i, 'ios', 'sent'
+          SELECT 900, CASE WHEN i = 700 THEN '900000000000000000000777' ELSE '900000000000000000000001' END, i, 'ios', 'attempted'
           FROM generate_series(1, 1000) i$$),
           'Key (app_id, push_id)=(900, 900000000000000000000777) is not present in table "pushes".',
           'the missing push among 1,000 rows is named');
 SELECT is(pg_temp.refusal_detail($$INSERT INTO actions (app_id, device_id, platform, status)
-          SELECT CASE WHEN i = 300 THEN 903 ELSE 900 END, i, 'web', 'sent' FROM generate_series(1, 1000) i$$),
+          SELECT CASE WHEN i = 300 THEN 903 ELSE 900 END, i, 'web', 'attempted' FROM generate_series(1, 1000) i$$),
           'Key (app_id)=(903) is not present in table "apps".',
           'the missing app among 1,000 rows is named');
-SELECT throws_ok($$INSERT INTO actions (app_id, push_id, device_id, platform, status) VALUES (2, '900000000000000000000001', 1, 'ios', 'sent')$$,
+SELECT throws_ok($$INSERT INTO actions (app_id, push_id, device_id, platform, status) VALUES (2, '900000000000000000000001', 1, 'ios', 'attempted')$$,
                  '23503', NULL, 'a push of another app is no parent');
 
 SELECT throws_ok($$UPDATE actions SET push_id = '900000000000000000000002' WHERE app_id = 900 AND push_id IS NOT NULL$$,
@@ -52,7 +52,7 @@ SELECT throws_ok($$UPDATE pushes SET push_id = '900000000000000000000003' WHERE 
                  '23503', 'the keys of table "pushes" cannot change', 'a push id cannot change');
 SELECT throws_ok($$UPDATE apps SET app_id = 902 WHERE app_id = 900$$,
                  '23503', 'the keys of table "apps" cannot change', 'an app id cannot change');
-SELECT lives_ok($$UPDATE actions SET status = 'delivered' WHERE app_id = 900$$, 'other columns change freely');
+SELECT lives_ok($$UPDATE actions SET status = 'expired' WHERE app_id = 900$$, 'other columns change freely');
 
 DELETE FROM pushes WHERE push_id = '900000000000000000000001';
 SELECT is((SELECT count(*)::int FROM actions WHERE app_id = 900 AND push_id IS NOT NULL), 0,
@@ -88,9 +88,9 @@ INSERT INTO apps (app_id, name, token_hash) VALUES (920, 'upgraded', sha256(conv
 INSERT INTO pushes (push_id, app_id, payload, expires_at)
 VALUES ('920000000000000000000001', 920, '{}', now() + interval '1 day');
 SELECT lives_ok($$INSERT INTO actions (app_id, push_id, device_id, platform, status)
-                  SELECT 920, '920000000000000000000001', i, 'ios', 'sent' FROM generate_series(1, 3) i$$,
+                  SELECT 920, '920000000000000000000001', i, 'ios', 'attempted' FROM generate_series(1, 3) i$$,
                 'with the keys'' triggers enabled (as after pg_upgrade), actions of an existing push go in');
-SELECT throws_ok($$INSERT INTO actions (app_id, push_id, device_id, platform, status) VALUES (920, 'ffffffffffffffffffffffff', 1, 'ios', 'sent')$$,
+SELECT throws_ok($$INSERT INTO actions (app_id, push_id, device_id, platform, status) VALUES (920, 'ffffffffffffffffffffffff', 1, 'ios', 'attempted')$$,
                  '23503', NULL, '... an unknown push is refused');
 SELECT lives_ok($$DELETE FROM pushes WHERE push_id = '920000000000000000000001'$$,
                 '... deleting a push with actions succeeds (the keys cascade too)');

@@ -9,6 +9,8 @@ INSERT INTO apps (app_id, name, token_hash) VALUES (301, 'rollup app', sha256(co
 INSERT INTO pushes (push_id, app_id, campaign_id, payload, expires_at)
 SELECT lpad(to_hex(300000 + p), 24, '0'), 301, 3000 + p % 40, '{}', now() + interval '30 days'
 FROM generate_series(1, 20000) p;
+-- synthetic: every status with any attempts, written as the owner's repair
+SET push_actions.unchecked_writes = on;
 INSERT INTO actions (app_id, push_id, campaign_id, device_id, profile_id, platform, status, attempts)
 SELECT 301, lpad(to_hex(300000 + p), 24, '0'), 3000 + p % 40, p * 10 + d, 'person-' || (p * 10 + d / 2),
        'android',
@@ -16,6 +18,7 @@ SELECT 301, lpad(to_hex(300000 + p), 24, '0'), 3000 + p % 40, p * 10 + d, 'perso
          [1 + (hashint4(p * 10 + d) & 2147483647) % 9]::push_status,
        (hashint4(p * 7 + d) & 2147483647) % 11
 FROM generate_series(1, 20000) p, generate_series(0, 4) d;
+RESET push_actions.unchecked_writes;
 VACUUM ANALYZE actions;
 SET max_parallel_workers_per_gather = 0;
 -- actions_summary_idx keeps equal keys in posting lists, so it is a fraction

@@ -169,7 +169,11 @@ sub on_both
 
 # data written before distribution: two apps, pushes to people with several
 # devices and to devices without profile, actions without a push
+# (statuses and attempts at random, some where the write API never leads:
+# loaded as the owner's repair, before distribution)
 on_both(q{
+BEGIN;
+SET LOCAL push_actions.unchecked_writes = on;
 INSERT INTO apps (app_id, name, token_hash) SELECT i, 'app ' || i, sha256(convert_to('app ' || i, 'UTF8')) FROM generate_series(1, 6) i;
 INSERT INTO pushes (push_id, app_id, campaign_id, payload, created_at, expires_at)
 SELECT lpad(to_hex(p), 24, '0'), 1 + p % 6, 10 + p % 4, '{}', '2026-11-01', '2026-12-30' FROM generate_series(1, 30) p;
@@ -178,9 +182,10 @@ SELECT p * 100 + d, 1 + p % 6, lpad(to_hex(p), 24, '0'), 10 + p % 4, d, CASE WHE
        't' || d, 'android', (ARRAY['scheduled', 'attempted', 'sent', 'delivered', 'failed'])[1 + (p + d) % 5]::push_status,
        (p + d) % 3, timestamptz '2026-11-01' + (p * 7 + d) * interval '1 minute'
 FROM generate_series(1, 30) p, generate_series(1, 12) d;
-INSERT INTO actions (action_id, app_id, campaign_id, device_id, device_token, platform, channel, status, create_time)
-SELECT 90000 + i, 1 + i % 6, 10 + i % 4, i, 'e' || i, 'other', 'email', 'sent', timestamptz '2026-11-02' + i * interval '1 minute'
+INSERT INTO actions (action_id, app_id, campaign_id, device_id, device_token, platform, channel, status, attempts, create_time)
+SELECT 90000 + i, 1 + i % 6, 10 + i % 4, i, 'e' || i, 'other', 'email', 'sent', 1, timestamptz '2026-11-02' + i * interval '1 minute'
 FROM generate_series(1, 20) i;
+COMMIT;
 });
 
 is($coord->safe_psql('single', 'SELECT push_actions.distribute()'), 'nothing to do: no Citus',
@@ -195,7 +200,7 @@ is($coord->safe_psql('postgres', 'SELECT push_actions.distribute()'), 'nothing t
 is($coord->safe_psql('postgres', q{
 SELECT sum(pg_relation_size(t)) FROM unnest(ARRAY['push_actions.apps', 'push_actions.pushes', 'push_actions.actions',
 	'push_actions.daily_rollups', 'push_actions_internal.messages', 'push_actions_internal.campaign_stripes',
-	'push_actions_internal.app_keys']::regclass[]) t}),
+	'push_actions_internal.app_keys', 'push_actions_internal.retired_app_tokens']::regclass[]) t}),
 	'0', "the rows copied into the shards leave the coordinator's own tables");
 is($coord->safe_psql('postgres', q{
 SELECT obj_description('push_actions.message_status'::regclass, 'pg_class') IS NOT NULL
@@ -206,8 +211,8 @@ SELECT obj_description('push_actions.message_status'::regclass, 'pg_class') IS N
 is($coord->safe_psql('postgres', q{
 SELECT string_agg(logicalrelid::text || ':' || partmethod::text, ' ' ORDER BY logicalrelid::text) FROM pg_dist_partition
 WHERE logicalrelid::text LIKE 'push_actions%'}),
-	'push_actions.actions:h push_actions.apps:n push_actions.daily_rollups:h push_actions.pushes:h push_actions_internal.app_keys:h push_actions_internal.campaign_stripes:h push_actions_internal.messages:h',
-	'the extension tables are distributed by app_id, apps a reference table');
+	'push_actions.actions:h push_actions.apps:n push_actions.daily_rollups:h push_actions.pushes:h push_actions_internal.app_keys:h push_actions_internal.campaign_stripes:h push_actions_internal.messages:h push_actions_internal.retired_app_tokens:n',
+	'the extension tables are distributed by app_id, apps and the replaced tokens reference tables');
 
 my %kept_views = (
 	message_status => 'SELECT * FROM push_actions.message_status',
@@ -281,20 +286,37 @@ on_both(qq{COPY actions (action_id, app_id, push_id, campaign_id, device_id, pro
 95001\t3\t000000000000000000000002\t12\t40\tperson0\tc0\tweb\tattempted\t0\t2026-11-04 00:00:00+00
 95002\t3\t000000000000000000000002\t12\t41\tperson0\tc1\tweb\tsent\t1\t2026-11-04 01:00:00+00
 95003\t4\t000000000000000000000009\t11\t42\tperson1\tc2\tweb\tfailed\t2\t2026-11-04 02:00:00+00
-95004\t5\t000000000000000000000004\t10\t43\tperson1\tc3\tweb\tdelivered\t0\t2026-11-04 03:00:00+00
+95004\t5\t000000000000000000000004\t10\t43\tperson1\tc3\tweb\tdelivered\t1\t2026-11-04 03:00:00+00
 95005\t2\t000000000000000000000001\t11\t44\tperson2\tc4\tweb\tscheduled\t0\t2026-11-04 04:00:00+00
 \\.
 });
 kept_equal('COPY of actions into existing messages and new ones, across apps');
 on_both(q{
+BEGIN;
+SET LOCAL citus.propagate_set_commands = 'local';
+SET LOCAL push_actions.unchecked_writes = on;
 UPDATE actions SET status = 'sent', attempts = 1 WHERE app_id = 2 AND action_id = 101;
 UPDATE actions SET status = 'failed', attempts = 2 WHERE app_id = 2 AND action_id = 90001;
+COMMIT;
 });
 kept_equal('one action updated within its message');
+# the state machine holds on the workers, where the trigger runs: refused
+# as on one server
+my @refusals = map { my ($ret, $out, $err) = $coord->psql($_, q{UPDATE push_actions.actions SET status = 'scheduled' WHERE action_id = 104});
+	$err =~ s/^(psql:\S+ )?ERROR:\s+//r =~ s/\n.*//sr } ('single', 'postgres');
+is($refusals[0], 'action 104 cannot go from delivered to scheduled', 'an UPDATE the state machine refuses, on one server');
+is($refusals[1], $refusals[0], 'and on Citus, with the same error');
+# repairs outside it (back to scheduled, and from the random states loaded)
+# are the owner's; on Citus the setting travels to the workers with the
+# transaction's SET LOCAL
 on_both(q{
+BEGIN;
+SET LOCAL citus.propagate_set_commands = 'local';
+SET LOCAL push_actions.unchecked_writes = on;
 UPDATE actions SET status = 'delivered' WHERE status = 'sent';
 UPDATE actions SET profile_id = 'moved' WHERE action_id % 7 = 0;
 UPDATE actions SET status = 'scheduled' WHERE action_id % 11 = 0;
+COMMIT;
 });
 kept_equal('UPDATEs across apps, moving devices between messages and back to scheduled');
 on_both(q{
@@ -392,11 +414,17 @@ SELECT (push_info(:'push', :'apptoken') -> 'push') - 'date' - 'expiration';
 SELECT list_push_devices(jsonb_build_object('apptoken', :'apptoken', 'select', ARRAY['device_id', 'platform', 'status']));
 SELECT campaign_id, messages, pending FROM campaign_overview WHERE app_id = :app_id;
 SELECT count(*) FROM verify_rollups();
+SELECT rotate_app_token(:app_id, '1 hour') AS new_token \gset
+SELECT list_push_devices(jsonb_build_object('apptoken', :'apptoken', 'select', ARRAY['device_id']))
+     = list_push_devices(jsonb_build_object('apptoken', :'new_token', 'select', ARRAY['device_id'])) AS both_answer;
+SELECT rotate_app_token(:app_id) IS NOT NULL AS rotated_again;
+SELECT list_push_devices(jsonb_build_object('apptoken', :'new_token')) ->> 'code' AS replaced_token;
 DELETE FROM apps WHERE app_id = :app_id;
 });
 }
 like($made[0], qr/"pending_devices": \["a1"\]/, 'create_app and create_push on the single server');
-is($made[1], $made[0], 'create_app and create_push: push_info, the listing and the kept roll-ups answer as on one server');
+like($made[0], qr/^t\nt\n401$/m, 'rotate_app_token on the single server: both tokens answer in the grace period, none after a rotation without one');
+is($made[1], $made[0], 'create_app, create_push and rotate_app_token: push_info, the listing, the kept roll-ups and the tokens answer as on one server');
 
 # a third worker joins and the shards move; the answers stay the same
 my $worker3 = citus_node('worker3');
@@ -411,7 +439,7 @@ SELECT count(*) > 0 FROM citus_shards WHERE table_name = 'user_actions'::regclas
 	'the rebalance moved shards to the third worker');
 all_answers_equal('three workers after a rebalance');
 kept_equal('three workers after a rebalance');
-on_both(q{UPDATE actions SET status = 'opened' WHERE status = 'delivered' AND app_id IN (1, 4);});
+on_both(q{UPDATE actions SET status = 'opened' WHERE status = 'delivered' AND attempts > 0 AND app_id IN (1, 4);});
 kept_equal('three workers after a rebalance, then an UPDATE');
 
 # repair and emptying on the cluster: rebuild_rollups() makes the kept

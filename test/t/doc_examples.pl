@@ -64,5 +64,25 @@ for my $example (@examples)
 	is(trimmed($printed), trimmed($expected), "$at: $first");
 }
 
+# the README's table of errors: each example raises its row's SQLSTATE
+open my $readme, '<', 'README.md' or die "README.md: $!";
+my ($in_errors, $errors) = (0, 0);
+while (my $l = <$readme>)
+{
+	$in_errors = 1 if $l =~ /^#### Errors/;
+	next unless $in_errors;
+	last if $errors && $l !~ /^\|/;
+	next unless $l =~ /^\| `([0-9A-Z]{5})` \| (.*?) \| `(.*)` \|$/;
+	my ($state, $when, $sql) = ($1, $2, $3);
+	$errors++;
+	my $script = "\\set VERBOSITY verbose\nBEGIN;\n$sql;\nROLLBACK;\n";
+	my $printed;
+	IPC::Run::run([ 'psql', '-X', '-q', '-d', $node->connstr('demo') ], '<', \$script, '>&', \$printed);
+	like($printed, qr/^ERROR:  $state: /m, "README's errors: $state ($when)");
+	unlike($printed, qr/YOUR_APPTOKEN|SECRET_API_KEY|\\x[0-9a-f]{64}/, "README's errors: $state shows no token or hash");
+}
+close $readme;
+cmp_ok($errors, '>=', 8, 'README lists every SQLSTATE of the write API with an example');
+
 $node->stop;
 done_testing();
