@@ -37,12 +37,18 @@ PGBENCH_DEFS="-D app=1 -D person=$person -D push=$typical" \
 q -c "DROP INDEX push_actions_internal.messages_person_idx" >/dev/null
 
 section "10. kept roll-ups: COPY with the maintenance on and off"
+# 1.1's trigger function: the roll-ups without the state machine's check
+# (src/writes_rules.c), to measure what the check costs the writes
+trigger_function() { echo "CREATE OR REPLACE FUNCTION push_actions_internal.keep_rollups() RETURNS trigger AS '\$libdir/push_actions', '$1' LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, push_actions, pg_temp;"; }
+UNCHECKED_TRIGGER=$(trigger_function keep_rollups)
+CHECKED_TRIGGER=$(trigger_function keep_rollups_checked)
 new_pushes_file bench "$copy_rows" "$WORK/copy_kept.csv"
 q -c "CREATE TABLE bare_actions (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY)" -c "VACUUM ANALYZE" >/dev/null
 copy_rates "10. COPY of new pushes' actions, kept roll-ups on" bench actions "$WORK/copy_kept.csv" "" \
 	"10. COPY of new pushes' actions, kept roll-ups off" bench actions "$WORK/copy_kept.csv" \
 	"ALTER TABLE actions DISABLE TRIGGER actions_keep_rollups_insert;" \
-	"10. COPY floor, new pushes' actions" bench bare_actions "$WORK/copy_kept.csv" ""
+	"10. COPY floor, new pushes' actions" bench bare_actions "$WORK/copy_kept.csv" "" \
+	"10. COPY of new pushes' actions, kept roll-ups on, state machine unchecked" bench actions "$WORK/copy_kept.csv" "$UNCHECKED_TRIGGER"
 # What any kept state costs at least: one row per message.  The file's
 # messages, grouped beforehand, inserted into an empty table like the kept
 # one (same columns and key); in rows of the file per second, like the COPYs.
@@ -90,16 +96,18 @@ repair_pool() {
 attempt_defs="-D lo=$lo -D hi=$hi -D pool_push=$pool -D pool_campaign=999"
 : >"$WORK/attempt_rates"
 for run in 1 2 3; do
-	for mode in on off floor; do
+	for mode in on off floor unchecked; do
 		reset_pool
-		[ $mode = on ] || q -c "ALTER TABLE actions DISABLE TRIGGER actions_keep_rollups_update" >/dev/null
+		if [ $mode = unchecked ]; then q -c "$UNCHECKED_TRIGGER" >/dev/null
+		elif [ $mode != on ]; then q -c "ALTER TABLE actions DISABLE TRIGGER actions_keep_rollups_update" >/dev/null; fi
 		script=${WRITES}attempt.sql; [ $mode = floor ] && script=${KEPT}attempt_floor.sql
 		tps=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 10 $attempt_defs -f "$script" 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
 		echo "$mode $tps" >>"$WORK/attempt_rates"
-		[ $mode = on ] || repair_pool
+		if [ $mode = unchecked ]; then q -c "$CHECKED_TRIGGER" >/dev/null
+		elif [ $mode != on ]; then repair_pool; fi
 	done
 done
-for mode in on off floor; do
+for mode in on off floor unchecked; do
 	set -- $(awk -v m=$mode '$1 == m { print $2 }' "$WORK/attempt_rates" | median_min_max)
 	record "10. record_attempt, 2 clients, kept roll-ups $mode" "$1" tx/s "$2" "$3"
 	echo "   record_attempt, maintenance $mode: median $1 tx/s (min $2, max $3)"

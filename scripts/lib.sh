@@ -43,6 +43,23 @@ ensure_deps() {
 # distribution_citus.pl, skipped without it): built and installed from CITUS_SOURCE, a
 # release tarball of its source, when that is given and Citus is missing.
 # Citus 13 supports PostgreSQL 15 to 17.
+# The real clients test/t/release_client_drivers.pl calls the API through:
+# psycopg2 (above), pgjdbc with a JDK to run its program, and node-pg from
+# the npm registry, installed outside the checkout.  A command that is there
+# already (a JDK or Node.js from elsewhere) is not installed again.
+ensure_client_drivers() {
+	local missing=""
+	command -v javac >/dev/null || missing="$missing default-jdk-headless"
+	[ -f /usr/share/java/postgresql.jar ] || missing="$missing libpostgresql-jdbc-java"
+	command -v node >/dev/null || missing="$missing nodejs"
+	command -v npm >/dev/null || missing="$missing npm"
+	[ -z "$missing" ] || ensure_packages $missing || return 1
+	export NODE_PATH=${CLIENT_NODE_DIR:-/tmp/push_actions_node}/node_modules
+	[ -d "$NODE_PATH/pg" ] && return 0
+	echo "== installing node-pg from the npm registry into ${NODE_PATH%/node_modules}"
+	npm install --silent --no-audit --no-fund --prefix "${NODE_PATH%/node_modules}" pg@8 >/dev/null
+}
+
 CITUS_PACKAGES="autoconf flex libicu-dev libcurl4-openssl-dev libkrb5-dev liblz4-dev libpam0g-dev libselinux1-dev libzstd-dev libssl-dev libreadline-dev"
 ensure_citus() {
 	local build

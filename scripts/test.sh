@@ -8,6 +8,7 @@ pg_is_native || exec bash scripts/in_debian_system.sh test
 
 ensure_deps || exit 1
 ensure_citus || exit 1
+ensure_client_drivers || exit 1
 build_install -DUSE_ASSERT_CHECKING || exit 1
 cluster_start || exit 1
 

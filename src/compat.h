@@ -40,4 +40,30 @@
 #define PA_BACKEND_SLOT() ((int32) MyBackendId)
 #endif
 
+/*
+ * Whether text is JSON that jsonb takes, found without raising an error:
+ * the lexer returns its error instead.  PostgreSQL 17 made the caller own
+ * the lexer's context.
+ */
+#include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
+
+static inline bool
+json_text_is_valid(char *str, size_t len)
+{
+#if PG_VERSION_NUM >= 170000
+	JsonLexContext lex;
+	bool		ok;
+
+	makeJsonLexContextCstringLen(&lex, str, len, GetDatabaseEncoding(), true);
+	ok = pg_parse_json(&lex, &nullSemAction) == JSON_SUCCESS;
+	freeJsonLexContext(&lex);
+	return ok;
+#else
+	JsonLexContext *lex = makeJsonLexContextCstringLen(str, (int) len, GetDatabaseEncoding(), true);
+
+	return pg_parse_json(lex, &nullSemAction) == JSON_SUCCESS;
+#endif
+}
+
 #endif							/* PUSH_ACTIONS_COMPAT_H */

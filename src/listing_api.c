@@ -13,6 +13,7 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
+#include "compat.h"
 #include "listing.h"
 #include "plan_cache.h"
 #include "push_status.h"
@@ -210,11 +211,40 @@ prepare_request(Jsonb *request, ListRequest *req, ListQuery *query, ListError *e
 	return true;
 }
 
+static Datum answer_request(Jsonb *request);
+
 PG_FUNCTION_INFO_V1(list_push_devices);
 Datum
 list_push_devices(PG_FUNCTION_ARGS)
 {
-	Jsonb	   *request = PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0);
+	return answer_request(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0));
+}
+
+/*
+ * The same request as text, as clients bind strings (pgjdbc's setString is
+ * varchar): text that is not JSON is answered as any request that is not an
+ * object is, never with an SQL error.
+ */
+PG_FUNCTION_INFO_V1(list_push_devices_text);
+Datum
+list_push_devices_text(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *request = NULL;
+
+	if (!PG_ARGISNULL(0))
+	{
+		text	   *body = PG_GETARG_TEXT_PP(0);
+		char	   *str = text_to_cstring(body);
+
+		if (json_text_is_valid(str, strlen(str)))
+			request = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(str)));
+	}
+	return answer_request(request);
+}
+
+static Datum
+answer_request(Jsonb *request)
+{
 	ListRequest req;
 	ListQuery	query;
 	ListError	err;

@@ -183,6 +183,39 @@ $$;
 COMMENT ON FUNCTION push_actions.create_push(bigint, jsonb, jsonb, bigint, timestamptz, timestamptz) IS
 	'creates a push and one action per device; returns the 24-hex push_id';
 
+-- The devices of a call as JSON: JSON text, or a PostgreSQL array literal of
+-- JSON texts, as node-pg sends a JS array.  What is neither is refused as
+-- the JSON it was meant to be.
+CREATE OR REPLACE FUNCTION push_actions_internal.devices_json(devices text) RETURNS jsonb
+	LANGUAGE plpgsql IMMUTABLE PARALLEL UNSAFE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+BEGIN
+	RETURN devices::jsonb;
+EXCEPTION WHEN invalid_text_representation THEN
+	BEGIN
+		RETURN (SELECT coalesce(jsonb_agg(d.e::jsonb ORDER BY d.i), '[]') FROM unnest(devices::text[]) WITH ORDINALITY AS d(e, i));
+	EXCEPTION WHEN invalid_text_representation THEN
+		RAISE EXCEPTION 'devices must be a JSON array, as text or as an array of JSON texts'
+			USING ERRCODE = 'invalid_text_representation';
+	END;
+END
+$$;
+
+-- create_push for clients that bind JSON as a string (pgjdbc's setString
+-- binds varchar) or a JS array as an array literal (node-pg).
+CREATE OR REPLACE FUNCTION push_actions.create_push(
+	app_id bigint, payload text, devices text,
+	campaign_id bigint DEFAULT NULL, send_at timestamptz DEFAULT NULL,
+	expires_at timestamptz DEFAULT NULL)
+	RETURNS text
+	LANGUAGE sql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$ SELECT push_actions.create_push(app_id, payload::jsonb, push_actions_internal.devices_json(devices),
+	                                      campaign_id, send_at, expires_at) $$;
+COMMENT ON FUNCTION push_actions.create_push(bigint, text, text, bigint, timestamptz, timestamptz) IS
+	'create_push for a payload and devices sent as text, or devices as an array of JSON texts';
+
 -- More devices for a push that is not yet over, for a push larger than one
 -- call may carry: the same checks as create_push's devices, and the push's
 -- own limit over all its calls.  Concurrent calls for one push take turns.
@@ -217,3 +250,11 @@ END
 $$;
 COMMENT ON FUNCTION push_actions.add_push_devices(bigint, text, jsonb) IS
 	'adds devices to a push that has not expired, with create_push''s checks; returns how many';
+
+CREATE OR REPLACE FUNCTION push_actions.add_push_devices(app_id bigint, push_id text, devices text)
+	RETURNS bigint
+	LANGUAGE sql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$ SELECT push_actions.add_push_devices(app_id, push_id, push_actions_internal.devices_json(devices)) $$;
+COMMENT ON FUNCTION push_actions.add_push_devices(bigint, text, text) IS
+	'add_push_devices for devices sent as text or as an array of JSON texts';

@@ -22,6 +22,7 @@
 \ir ../src/writes_create.sql
 \ir ../src/writes_status.sql
 \ir ../src/kept_functions.sql
+\ir ../src/listing.sql
 \ir ../src/push_info.sql
 \ir ../src/distribution.sql
 

@@ -125,7 +125,11 @@ INSERT INTO declared VALUES
 ('push_actions_internal.new_app_token()', 'f', 'v', 's', false),
 ('push_actions.rotate_app_token(bigint,interval)', 'f', 'v', 'u', false),
 ('push_actions_internal.add_devices(bigint,text,bigint,push_actions.push_status,jsonb,boolean)', 'f', 'v', 'u', false),
-('push_actions.add_push_devices(bigint,text,jsonb)', 'f', 'v', 'u', false);
+('push_actions.add_push_devices(bigint,text,jsonb)', 'f', 'v', 'u', false),
+('push_actions.list_push_devices(text)', 'f', 's', 's', false),
+('push_actions.create_push(bigint,text,text,bigint,timestamp with time zone,timestamp with time zone)', 'f', 'v', 'u', false),
+('push_actions.add_push_devices(bigint,text,text)', 'f', 'v', 'u', false),
+('push_actions_internal.devices_json(text)', 'f', 'i', 'u', false);
 
 SELECT set_eq($$SELECT signature, prokind, provolatile, proparallel, proisstrict FROM ext_functions$$,
               $$SELECT * FROM declared$$,
@@ -140,6 +144,7 @@ SELECT is((SELECT count(*)::int FROM ext_functions WHERE prokind = 'a' AND propa
 SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions
            WHERE lanname = 'c' AND (provolatile <> 'i' OR proparallel <> 's')),
           ARRAY['push_actions.explain_push_devices(jsonb,boolean)', 'push_actions.list_push_devices(jsonb)',
+                'push_actions.list_push_devices(text)',
                 'push_actions_internal.keep_rollups()', 'push_actions_internal.random_key()',
                 'push_actions_internal.writer_stripe()'],
           'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables, the trigger that keeps the roll-ups, the key generator and the backend''s stripe');
@@ -254,7 +259,7 @@ SELECT is((SELECT array_agg(c.conname::text || ': ' || g.tgenabled::text ORDER B
 SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
            WHERE p.pronamespace = 'push_actions_internal'::regnamespace),
           ARRAY['add_devices', 'check_action_parents', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
-                'delivery_token', 'delivery_token_matches', 'find_push',
+                'delivery_token', 'delivery_token_matches', 'devices_json', 'find_push',
                 'fold_and_delete', 'forbid_key_change', 'forget_rollups', 'is_dead_token_error', 'is_pending_device',
                 'keep_rollups', 'kept_summary_minus', 'limit_value', 'lock_action', 'message_action', 'message_device',
                 'message_person', 'new_app_token', 'new_push_id', 'platforms', 'push_error', 'random_key',
