@@ -44,20 +44,27 @@ ensure_deps() {
 # release tarball of its source, when that is given and Citus is missing.
 # Citus 13 supports PostgreSQL 15 to 17.
 # The real clients test/t/release_client_drivers.pl calls the API through:
-# psycopg2 (above), pgjdbc with a JDK to run its program, and node-pg from
-# the npm registry, installed outside the checkout.  A command that is there
-# already (a JDK or Node.js from elsewhere) is not installed again.
+# psycopg2 (above), pgjdbc with a JDK to run its program, and node-pg:
+# Debian's package where it installs, else from the npm registry (outside
+# the checkout).  A JDK or Node.js there already, from elsewhere, is kept.
 ensure_client_drivers() {
-	local missing=""
+	local missing="" dir=${CLIENT_NODE_DIR:-/tmp/push_actions_node}
 	command -v javac >/dev/null || missing="$missing default-jdk-headless"
 	[ -f /usr/share/java/postgresql.jar ] || missing="$missing libpostgresql-jdbc-java"
 	command -v node >/dev/null || missing="$missing nodejs"
-	command -v npm >/dev/null || missing="$missing npm"
 	[ -z "$missing" ] || ensure_packages $missing || return 1
-	export NODE_PATH=${CLIENT_NODE_DIR:-/tmp/push_actions_node}/node_modules
-	[ -d "$NODE_PATH/pg" ] && return 0
-	echo "== installing node-pg from the npm registry into ${NODE_PATH%/node_modules}"
-	npm install --silent --no-audit --no-fund --prefix "${NODE_PATH%/node_modules}" pg@8 >/dev/null
+	for NODE_PATH in "$dir/node_modules" /usr/share/nodejs; do
+		NODE_PATH=$NODE_PATH node -e "require('pg')" 2>/dev/null && { export NODE_PATH; return 0; }
+	done
+	if as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends node-pg >/dev/null 2>&1; then
+		echo "== installed: node-pg"
+		export NODE_PATH=/usr/share/nodejs
+		return 0
+	fi
+	command -v npm >/dev/null || ensure_packages npm || return 1
+	echo "== installing node-pg from the npm registry into $dir"
+	npm install --no-audit --no-fund --loglevel=error --prefix "$dir" pg@8 >/dev/null || return 1
+	export NODE_PATH=$dir/node_modules
 }
 
 CITUS_PACKAGES="autoconf flex libicu-dev libcurl4-openssl-dev libkrb5-dev liblz4-dev libpam0g-dev libselinux1-dev libzstd-dev libssl-dev libreadline-dev"
