@@ -22,9 +22,9 @@ SELECT is((SELECT count(*)::int FROM limits() WHERE value > 0 AND length(descrip
 SELECT is(push_actions_internal.limit_value('payload_bytes'), 4096::bigint, 'limit_value reads the same table');
 SELECT throws_ok($$SELECT push_actions_internal.limit_value('nonsense')$$, '42704', 'push_actions has no limit named "nonsense"',
 	'an unknown limit is an error');
-SELECT is((SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'push_actions.actions'::regclass AND conname LIKE '%attempts%'),
+SELECT is((SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'push_actions.actions'::regclass AND contype = 'c' AND conname LIKE '%attempts%'),
 	format('CHECK (((attempts >= 0) AND (attempts <= %s)))', pg_temp.limit_of('attempts')), 'actions'' attempts check says the same limit');
-SELECT is((SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'push_actions.apps'::regclass AND conname LIKE '%name%'),
+SELECT is((SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'push_actions.apps'::regclass AND contype = 'c' AND conname LIKE '%name%'),
 	format('CHECK (((length(name) >= 1) AND (length(name) <= %s)))', pg_temp.limit_of('app_name_chars')), 'apps'' name check says the same limit');
 
 -- a device twice in one push would be sent the push twice
