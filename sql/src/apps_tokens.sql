@@ -21,16 +21,24 @@ CREATE OR REPLACE FUNCTION push_actions_internal.new_app_token() RETURNS text
 -- The app a token belongs to, or NULL: the current token, or a replaced one
 -- within its grace period.  It runs with the owner's rights so that the
 -- replaced tokens' hashes stay unreadable to every API role (and callers
--- need no right on apps); the token itself is the credential.
+-- need no right on apps); the token itself is the credential.  PL/pgSQL
+-- keeps its statements' plans for the session, where a SQL function with
+-- SET options would be planned again at every call of the listing.
 CREATE OR REPLACE FUNCTION push_actions.app_for_token(token text) RETURNS bigint
-	LANGUAGE sql STABLE STRICT PARALLEL SAFE SECURITY DEFINER
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
-SELECT a.app_id FROM push_actions.apps a WHERE a.token_hash = sha256(convert_to(token, 'UTF8'))
-UNION ALL
-SELECT r.app_id FROM push_actions_internal.retired_app_tokens r
-WHERE r.token_hash = sha256(convert_to(token, 'UTF8')) AND r.valid_until > now()
-LIMIT 1
+DECLARE
+	hash	constant bytea := sha256(convert_to(token, 'UTF8'));
+	app		bigint;
+BEGIN
+	SELECT a.app_id INTO app FROM push_actions.apps a WHERE a.token_hash = hash;
+	IF NOT FOUND THEN
+		SELECT r.app_id INTO app FROM push_actions_internal.retired_app_tokens r
+		WHERE r.token_hash = hash AND r.valid_until > now();
+	END IF;
+	RETURN app;
+END
 $$;
 COMMENT ON FUNCTION push_actions.app_for_token(text) IS
 	'the app an API token belongs to (its current token, or a replaced one in its grace period); NULL for none';
