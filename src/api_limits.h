@@ -40,6 +40,4 @@ enum
 };
 #undef PUSH_ACTIONS_LIMIT_ENUM
 
-#define LISTING_DEFAULT_LIMIT	50
-
 #endif							/* API_LIMITS_H */

@@ -25,6 +25,7 @@
 #include "kept_row.h"
 #include "kept_stripes.h"
 #include "plan_cache.h"
+#include "trigger_columns.h"
 
 /*
  * The message gains the new row and loses the old one; its rolled-up status
@@ -63,18 +64,6 @@ static const char *const key_column_names[KEY_COLUMNS] = {
 	[KEY_DEVICE] = "device_id",
 	[KEY_CREATED] = "create_time",
 };
-
-static int
-column_number(TupleDesc desc, const char *name)
-{
-	int			attno = SPI_fnumber(desc, name);
-
-	if (attno <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("keep_rollups() needs column \"%s\" in the table it keeps", name)));
-	return attno;
-}
 
 /* The only row of a transition table, read without moving other readers. */
 static TupleTableSlot *
@@ -133,8 +122,8 @@ keep_one_row_update(TriggerData *trigdata)
 {
 	TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
 	int			attnos[KEY_COLUMNS];
-	int			status_attno = column_number(desc, "status");
-	int			attempts_attno = column_number(desc, "attempts");
+	int			status_attno = trigger_column(desc, "status");
+	int			attempts_attno = trigger_column(desc, "attempts");
 	TupleTableSlot *old_row;
 	TupleTableSlot *new_row;
 	PushStatus	old_status;
@@ -166,7 +155,7 @@ keep_one_row_update(TriggerData *trigdata)
 	eligible = !(new_status == PS_SCHEDULED && old_status != PS_SCHEDULED);
 	for (int k = 0; k < KEY_COLUMNS; k++)
 	{
-		attnos[k] = column_number(desc, key_column_names[k]);
+		attnos[k] = trigger_column(desc, key_column_names[k]);
 		eligible = eligible && same_value(old_row, new_row, attnos[k]);
 	}
 	if (!eligible || (new_status == old_status && new_attempts == old_attempts))

@@ -19,6 +19,8 @@
 
 #include "api_limits.h"
 
+#define LISTING_DEFAULT_LIMIT	50	/* rows when a request names no limit */
+
 
 typedef enum ColumnKind
 {

@@ -25,6 +25,7 @@
 
 #include "api_limits.h"
 #include "push_status.h"
+#include "trigger_columns.h"
 #include "writes_rules.h"
 
 /* How many rows are read between checks for a cancel. */
@@ -43,18 +44,6 @@ typedef struct Columns
 	AttrNumber	status;
 	AttrNumber	attempts;
 } Columns;
-
-static AttrNumber
-column(TupleDesc desc, const char *name)
-{
-	int			attno = SPI_fnumber(desc, name);
-
-	if (attno <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("keep_rollups() needs column \"%s\" in the table it keeps", name)));
-	return (AttrNumber) attno;
-}
 
 static ActionState
 read_state(TupleTableSlot *slot, const Columns *cols)
@@ -113,9 +102,9 @@ writes_check_statement(TriggerData *trigdata)
 	Assert(trigdata->tg_newtable != NULL);
 	Assert(!updated || trigdata->tg_oldtable != NULL);
 
-	cols.action_id = column(desc, "action_id");
-	cols.status = column(desc, "status");
-	cols.attempts = column(desc, "attempts");
+	cols.action_id = trigger_column(desc, "action_id");
+	cols.status = trigger_column(desc, "status");
+	cols.attempts = trigger_column(desc, "attempts");
 	new_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	if (updated)
 		old_slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);

@@ -26,7 +26,6 @@ DECLARE
 	bad			record;
 	problem		text;
 	added		bigint;
-	already		bigint := 0;
 	per_call	constant bigint := push_actions_internal.limit_value('devices_per_call');
 	per_push	constant bigint := push_actions_internal.limit_value('devices_per_push');
 	device_keys	constant text[] := '{device_id,token,platform,profile_id}';
@@ -83,10 +82,14 @@ BEGIN
 
 	-- The first device that repeats an earlier one, in the call or in the
 	-- push: two actions for one device would send it the push twice.  The
-	-- token is named, never shown.
+	-- token is named, never shown.  The push's devices are read once, for
+	-- the repeats and for its count.
 	WITH given AS (
 		SELECT d.i - 1 AS idx, (d.e ->> 'device_id')::bigint AS device_id, d.e ->> 'token' AS token
 		FROM jsonb_array_elements(devices) WITH ORDINALITY AS d(e, i)
+	), existing AS MATERIALIZED (
+		SELECT a.device_id, a.device_token FROM push_actions.actions a
+		WHERE NOT push_is_new AND a.app_id = add_devices.app_id AND a.push_id = add_devices.push_id
 	), repeats AS (
 		SELECT g.idx, min(g.idx) OVER (PARTITION BY g.device_id) AS earlier, 'device_id' AS what FROM given g
 		UNION ALL
@@ -95,28 +98,23 @@ BEGIN
 		SELECT r.idx, format('devices[%s]', r.earlier) AS earlier, r.what FROM repeats r WHERE r.idx <> r.earlier
 		UNION ALL
 		SELECT g.idx, 'a device already in the push', 'device_id' FROM given g
-		WHERE NOT push_is_new AND g.device_id IN (SELECT a.device_id FROM push_actions.actions a
-		                                          WHERE a.app_id = add_devices.app_id AND a.push_id = add_devices.push_id)
+		WHERE g.device_id IN (SELECT e.device_id FROM existing e)
 		UNION ALL
 		SELECT g.idx, 'a device already in the push', 'token' FROM given g
-		WHERE NOT push_is_new AND g.token IN (SELECT a.device_token FROM push_actions.actions a
-		                                      WHERE a.app_id = add_devices.app_id AND a.push_id = add_devices.push_id)
+		WHERE g.token IN (SELECT e.device_token FROM existing e)
 	)
-	SELECT * INTO bad FROM found ORDER BY idx, what LIMIT 1;
-	IF FOUND THEN
+	SELECT (SELECT count(*) FROM existing) AS already, f.idx, f.earlier, f.what INTO bad
+	FROM (SELECT 1) one
+	LEFT JOIN LATERAL (SELECT * FROM found ORDER BY idx, what LIMIT 1) f ON true;
+	IF bad.idx IS NOT NULL THEN
 		RAISE EXCEPTION 'devices[%] has the same % as %', bad.idx, bad.what, bad.earlier
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'A push reaches each device once: send each device id and token once.';
 	END IF;
-
-	IF NOT push_is_new THEN
-		SELECT count(*) INTO already FROM push_actions.actions a
-		WHERE a.app_id = add_devices.app_id AND a.push_id = add_devices.push_id;
-	END IF;
-	IF already + jsonb_array_length(devices) > per_push THEN
+	IF bad.already + jsonb_array_length(devices) > per_push THEN
 		RAISE EXCEPTION 'a push may have at most % devices', per_push
 			USING ERRCODE = 'program_limit_exceeded',
-			      DETAIL = format('The push has %s devices and the call adds %s.', already, jsonb_array_length(devices));
+			      DETAIL = format('The push has %s devices and the call adds %s.', bad.already, jsonb_array_length(devices));
 	END IF;
 
 	INSERT INTO push_actions.actions
