@@ -19,7 +19,8 @@ CREATE OR REPLACE FUNCTION push_actions_internal.new_app_token() RETURNS text
 	AS $$ SELECT replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '') $$;
 
 -- The app a token belongs to, or NULL: the current token, or a replaced one
--- within its grace period.  It runs with the owner's rights so that the
+-- within its grace period, of an app the caller may see (apps_roles.sql):
+-- another app's token is refused to a role limited to apps as if unknown.  It runs with the owner's rights so that the
 -- replaced tokens' hashes stay unreadable to every API role (and callers
 -- need no right on apps); the token itself is the credential.  PL/pgSQL
 -- keeps its statements' plans for the session, where a SQL function with
@@ -36,6 +37,9 @@ BEGIN
 	IF NOT FOUND THEN
 		SELECT r.app_id INTO app FROM push_actions_internal.retired_app_tokens r
 		WHERE r.token_hash = hash AND r.valid_until > now();
+	END IF;
+	IF NOT push_actions_internal.app_visible(app) THEN
+		RETURN NULL;
 	END IF;
 	RETURN app;
 END

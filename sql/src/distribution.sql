@@ -1,7 +1,9 @@
 -- Beyond one server on Citus (doc/scale-out.md "Beyond one server: Citus"): one call
 -- on the coordinator turns the extension's tables into Citus tables, data
 -- and kept roll-ups included.  apps and retired_app_tokens become reference
--- tables; the others are distributed by app_id, colocated, so that one app's
+-- tables; app_roles stays on the coordinator, where its policies are made
+-- (Citus passes them on to the shards); the others are distributed by
+-- app_id, colocated, so that one app's
 -- rows, its kept roll-ups among them, live on one worker and the trigger
 -- that keeps them writes that worker's shards (src/kept_shards.c).
 --
@@ -35,7 +37,8 @@ ALTER TABLE push_actions.daily_rollups DROP CONSTRAINT IF EXISTS daily_rollups_a
 ALTER TABLE push_actions.actions DROP CONSTRAINT IF EXISTS actions_app_id_fkey,
 	DROP CONSTRAINT IF EXISTS actions_push_fkey;
 ALTER TABLE push_actions_internal.app_keys DROP CONSTRAINT IF EXISTS app_keys_app_id_fkey;
-ALTER TABLE push_actions_internal.retired_app_tokens DROP CONSTRAINT IF EXISTS retired_app_tokens_app_id_fkey$keys$;
+ALTER TABLE push_actions_internal.retired_app_tokens DROP CONSTRAINT IF EXISTS retired_app_tokens_app_id_fkey;
+ALTER TABLE push_actions.app_roles DROP CONSTRAINT IF EXISTS app_roles_app_id_fkey$keys$;
 	-- distributed by app_id with pushes, colocated
 	colocated constant text[] := ARRAY['push_actions.actions', 'push_actions.daily_rollups', 'push_actions_internal.messages',
 	                                   'push_actions_internal.campaign_stripes', 'push_actions_internal.app_keys'];
@@ -155,6 +158,9 @@ BEGIN
 			               CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END);
 		END LOOP;
 	END LOOP;
+	-- the policies of roles limited to apps went to the shards with their
+	-- tables; made again, they reach the workers' own tables too
+	PERFORM push_actions.rebuild_app_roles();
 	RETURN 'distributed';
 END
 $$;

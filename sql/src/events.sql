@@ -3,22 +3,6 @@
 -- CIO-Delivery-Token); the app reports an open or a conversion with both,
 -- and only a token made with the app's secret key is believed.
 
--- The secret keys, per app.  No API role may read them: the functions that
--- need them run as the extension's owner (SECURITY DEFINER, search_path
--- pinned, fixed statements).  A key with valid_until set has been rotated
--- out and verifies tokens until then; the newest key makes new tokens.
-CREATE TABLE push_actions_internal.app_keys (
-	app_id		bigint NOT NULL REFERENCES push_actions.apps ON DELETE CASCADE,
-	key_id		integer NOT NULL,
-	secret		bytea NOT NULL CHECK (length(secret) = 32),
-	created_at	timestamptz NOT NULL DEFAULT now(),
-	valid_until	timestamptz,
-	PRIMARY KEY (app_id, key_id)
-);
-REVOKE ALL ON push_actions_internal.app_keys FROM PUBLIC;
--- dumps keep the keys, or tokens in pushes already sent would stop verifying
-SELECT pg_catalog.pg_extension_config_dump('push_actions_internal.app_keys', '');
-
 CREATE OR REPLACE FUNCTION push_actions_internal.random_key() RETURNS bytea
 	AS 'MODULE_PATHNAME', 'delivery_random_key' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
 CREATE OR REPLACE FUNCTION push_actions_internal.delivery_token(secret bytea, delivery_id text) RETURNS text
@@ -70,8 +54,8 @@ COMMENT ON FUNCTION push_actions.push_deliveries(text, text) IS
 
 -- A device's report of a delivery, an open or a conversion, relayed by the
 -- backend.  A report whose token is not the delivery id's under one of the
--- app's live keys changes nothing and is refused without saying which part
--- was wrong; a replay, or a report of a step the action has passed, records
+-- app's live keys, or of an app the caller may not see (apps_roles.sql),
+-- changes nothing and is refused without saying which part was wrong; a replay, or a report of a step the action has passed, records
 -- nothing again.  The transition goes through record_event, so the state
 -- machine is the one of every write.
 CREATE OR REPLACE FUNCTION push_actions.track_event(delivery_id text, delivery_token text,
@@ -95,7 +79,7 @@ BEGIN
 		RAISE EXCEPTION 'at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	ids := regexp_match(delivery_id, '^([0-9]{1,18})-([0-9]{1,18})$');
-	IF ids IS NULL OR delivery_token IS NULL OR NOT EXISTS (
+	IF ids IS NULL OR delivery_token IS NULL OR NOT push_actions_internal.app_visible(ids[1]::bigint) OR NOT EXISTS (
 		SELECT 1 FROM push_actions_internal.app_keys k
 		WHERE k.app_id = ids[1]::bigint AND (k.valid_until IS NULL OR k.valid_until > now())
 		  AND push_actions_internal.delivery_token_matches(k.secret, track_event.delivery_id, delivery_token)) THEN

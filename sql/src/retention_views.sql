@@ -1,6 +1,6 @@
 -- The daily roll-ups in plain types, for BI tools: per app, campaign, platform
 -- and day, devices (actions) and messages per status, and both error rates.
-CREATE OR REPLACE VIEW push_actions.daily_overview AS
+CREATE OR REPLACE VIEW push_actions.daily_overview WITH (security_barrier) AS
 SELECT app_id, campaign_id, platform, day,
        total(summary) AS devices,
        status_count(summary, 'sent') AS devices_sent,
@@ -24,6 +24,7 @@ SELECT app_id, campaign_id, platform, day,
        error_rate(messages) AS error_rate,
        summary,
        messages AS messages_summary
-FROM push_actions.daily_rollups;
+FROM push_actions.daily_rollups
+WHERE push_actions_internal.app_visible(app_id);
 COMMENT ON VIEW push_actions.daily_overview IS
 	'per app, campaign, platform and day of the folded actions: devices and messages per status and their error rates, in plain types';

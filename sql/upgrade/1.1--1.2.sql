@@ -13,10 +13,12 @@
 -- did not.
 --
 -- On a database already distributed by Citus, retired_app_tokens is made a
--- reference table like apps, with its foreign key, at the end.
+-- reference table like apps, with its foreign key, at the end, and
+-- app_roles loses its foreign key, as distribute() leaves it.
 
 \ir ../src/store_vocabulary.sql
 \ir ../src/api_limits.sql
+\ir ../src/apps_roles.sql
 \ir ../src/apps_tokens.sql
 \ir ../src/apps_api.sql
 \ir ../src/writes_create.sql
@@ -24,6 +26,11 @@
 \ir ../src/kept_functions.sql
 \ir ../src/listing.sql
 \ir ../src/push_info.sql
+\ir ../src/events.sql
+\ir ../src/kept_views.sql
+\ir ../src/listing_views.sql
+\ir ../src/push_info_views.sql
+\ir ../src/retention_views.sql
 \ir ../src/distribution.sql
 
 DO $distributed$
@@ -33,6 +40,7 @@ BEGIN
 		IF EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition
 		           WHERE logicalrelid = 'push_actions.actions'::pg_catalog.regclass) THEN
 			IF pg_catalog.citus_is_coordinator() THEN
+				ALTER TABLE push_actions.app_roles DROP CONSTRAINT app_roles_app_id_fkey;
 				ALTER TABLE push_actions_internal.retired_app_tokens DROP CONSTRAINT retired_app_tokens_app_id_fkey;
 				PERFORM pg_catalog.create_reference_table('push_actions_internal.retired_app_tokens');
 				ALTER TABLE push_actions_internal.retired_app_tokens

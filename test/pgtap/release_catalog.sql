@@ -129,7 +129,18 @@ INSERT INTO declared VALUES
 ('push_actions.list_push_devices(text)', 'f', 's', 's', false),
 ('push_actions.create_push(bigint,text,text,bigint,timestamp with time zone,timestamp with time zone)', 'f', 'v', 'u', false),
 ('push_actions.add_push_devices(bigint,text,text)', 'f', 'v', 'u', false),
-('push_actions_internal.devices_json(text)', 'f', 'i', 'u', false);
+('push_actions_internal.devices_json(text)', 'f', 'i', 'u', false),
+('push_actions_internal.role_apps()', 'f', 's', 's', false),
+('push_actions_internal.app_visible(bigint)', 'f', 's', 's', true),
+('push_actions_internal.app_visible_support(internal)', 'f', 'i', 's', true),
+('push_actions_internal.app_scope_policy(oid)', 'f', 'i', 's', true),
+('push_actions_internal.policy_apps_of(oid)', 'f', 's', 's', true),
+('push_actions_internal.app_scoped_tables()', 'f', 's', 's', false),
+('push_actions.rebuild_app_roles()', 'f', 'v', 'u', false),
+('push_actions_internal.app_roles_changed()', 'f', 'v', 'u', false),
+('push_actions.grant_app(regrole,bigint)', 'f', 'v', 'u', false),
+('push_actions.revoke_app(regrole,bigint)', 'f', 'v', 'u', false),
+('push_actions.verify_app_roles()', 'f', 's', 'u', false);
 
 SELECT set_eq($$SELECT signature, prokind, provolatile, proparallel, proisstrict FROM ext_functions$$,
               $$SELECT * FROM declared$$,
@@ -145,16 +156,19 @@ SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions
            WHERE lanname = 'c' AND (provolatile <> 'i' OR proparallel <> 's')),
           ARRAY['push_actions.explain_push_devices(jsonb,boolean)', 'push_actions.list_push_devices(jsonb)',
                 'push_actions.list_push_devices(text)',
-                'push_actions_internal.keep_rollups()', 'push_actions_internal.random_key()',
-                'push_actions_internal.writer_stripe()'],
-          'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables, the trigger that keeps the roll-ups, the key generator and the backend''s stripe');
+                'push_actions_internal.app_visible(bigint)', 'push_actions_internal.keep_rollups()',
+                'push_actions_internal.policy_apps_of(oid)', 'push_actions_internal.random_key()',
+                'push_actions_internal.role_apps()', 'push_actions_internal.writer_stripe()'],
+          'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables, the three that read the apps'' policies, the trigger that keeps the roll-ups, the key generator and the backend''s stripe');
 SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions WHERE prosecdef),
-          ARRAY['push_actions.app_for_token(text)', 'push_actions.push_deliveries(text,text)',
+          ARRAY['push_actions.app_for_token(text)', 'push_actions.grant_app(regrole,bigint)', 'push_actions.push_deliveries(text,text)',
+                'push_actions.rebuild_app_roles()', 'push_actions.revoke_app(regrole,bigint)',
                 'push_actions.rotate_app_key(bigint,interval)', 'push_actions.rotate_app_token(bigint,interval)',
                 'push_actions.track_event(text,text,push_actions.push_status,timestamp with time zone)',
+                'push_actions_internal.app_roles_changed()',
                 'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()',
                 'push_actions_internal.forget_rollups()', 'push_actions_internal.keep_rollups()'],
-          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, the two that keep the roll-ups no API role may write, the three that use the app keys and the two that use the replaced tokens'' hashes no API role may read');
+          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, the two that keep the roll-ups no API role may write, the three that use the app keys, the two that use the replaced tokens'' hashes no API role may read and the four that make the apps'' policies, which only the tables'' owner may');
 -- the vocabulary functions are inlined, which a SET option would prevent:
 -- they pin nothing and name every object with its schema instead
 CREATE TEMP TABLE inlined (signature text);
@@ -173,6 +187,11 @@ SELECT is((SELECT array_agg(signature) FROM ext_functions
              -- volatile for its randomness, stable for its backend: they read
              -- no table and call nothing
              AND signature NOT IN ('push_actions_internal.random_key()', 'push_actions_internal.writer_stripe()')
+             -- they read push_actions.apps' policies from the relation cache
+             -- by its schema, at every row of a view: a SET option would cost
+             -- a configuration change per row
+             AND signature NOT IN ('push_actions_internal.role_apps()', 'push_actions_internal.app_visible(bigint)',
+                                   'push_actions_internal.policy_apps_of(oid)')
              AND NOT coalesce('search_path=pg_catalog, push_actions, pg_temp' = ANY (proconfig), false)), NULL,
           'every SQL, PL/pgSQL and table-reading C function pins search_path, but those inlined');
 SELECT is((SELECT array_agg(f.signature) FROM ext_functions f JOIN inlined USING (signature)
@@ -258,21 +277,24 @@ SELECT is((SELECT array_agg(c.conname::text || ': ' || g.tgenabled::text ORDER B
 -- the API is push_actions; what only the extension calls is in push_actions_internal
 SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
            WHERE p.pronamespace = 'push_actions_internal'::regnamespace),
-          ARRAY['add_devices', 'check_action_parents', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
+          ARRAY['add_devices', 'app_roles_changed', 'app_scope_policy', 'app_scoped_tables', 'app_visible',
+                'app_visible_support', 'check_action_parents', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
                 'delivery_token', 'delivery_token_matches', 'devices_json', 'find_push',
                 'fold_and_delete', 'forbid_key_change', 'forget_rollups', 'is_dead_token_error', 'is_pending_device',
                 'keep_rollups', 'kept_summary_minus', 'limit_value', 'lock_action', 'message_action', 'message_device',
-                'message_person', 'new_app_token', 'new_push_id', 'platforms', 'push_error', 'random_key',
-                'refuse_transition', 'statuses', 'token_platforms', 'writer_stripe'],
+                'message_person', 'new_app_token', 'new_push_id', 'platforms', 'policy_apps_of', 'push_error', 'random_key',
+                'refuse_transition', 'role_apps', 'statuses', 'token_platforms', 'writer_stripe'],
           'the internal helpers live in push_actions_internal');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text) FROM ext_functions p
            WHERE NOT has_function_privilege('public', p.oid, 'EXECUTE')),
-          ARRAY['push_actions.distribute()', 'push_actions.rebuild_rollups()', 'push_actions.rotate_app_key(bigint,interval)',
-                'push_actions.rotate_app_token(bigint,interval)', 'push_actions.set_reference_key_triggers(boolean)', 'push_actions.verify_rollups()',
-                'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()',
+          ARRAY['push_actions.distribute()', 'push_actions.grant_app(regrole,bigint)', 'push_actions.rebuild_app_roles()',
+                'push_actions.rebuild_rollups()', 'push_actions.revoke_app(regrole,bigint)', 'push_actions.rotate_app_key(bigint,interval)',
+                'push_actions.rotate_app_token(bigint,interval)', 'push_actions.set_reference_key_triggers(boolean)',
+                'push_actions.verify_app_roles()', 'push_actions.verify_rollups()',
+                'push_actions_internal.app_roles_changed()', 'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()',
                 'push_actions_internal.forbid_key_change()', 'push_actions_internal.forget_rollups()',
                 'push_actions_internal.keep_rollups()'],
-          'PUBLIC may not execute the trigger functions, the owner''s switch of the key triggers, the key and token rotations, the roll-ups'' check and rebuild, nor distribute()');
+          'PUBLIC may not execute the trigger functions, the owner''s switch of the key triggers, the key and token rotations, the roll-ups'' and the app roles'' check and rebuild, grant_app, revoke_app nor distribute()');
 SELECT is((SELECT count(*)::int FROM ext_functions f JOIN pg_proc p ON p.oid = f.oid
            WHERE p.pronamespace = 'push_actions'::regnamespace AND p.prorettype = 'trigger'::regtype), 0,
           'no trigger function in the API schema');

@@ -194,6 +194,18 @@ $coord->safe_psql('postgres', q{
 CREATE ROLE analyst;
 GRANT SELECT ON push_actions.campaign_overview TO analyst;
 });
+# a role limited to app 2 before distribution (and one to app 3 after)
+$coord->safe_psql('postgres', q{
+CREATE ROLE pa_citus_two LOGIN;
+CREATE ROLE pa_citus_three LOGIN;
+GRANT USAGE ON SCHEMA push_actions TO pa_citus_two, pa_citus_three;
+GRANT SELECT ON push_actions.actions, push_actions.message_status, push_actions.campaign_overview TO pa_citus_two, pa_citus_three;
+-- Citus reads the shards under a view as the caller: the tables the views read
+GRANT USAGE ON SCHEMA push_actions_internal TO pa_citus_two, pa_citus_three;
+GRANT SELECT ON push_actions_internal.messages, push_actions_internal.campaign_stripes, push_actions.daily_rollups
+	TO pa_citus_two, pa_citus_three;
+SELECT push_actions.grant_app('pa_citus_two', 2);
+});
 is($coord->safe_psql('postgres', 'SELECT push_actions.distribute()'), 'distributed', 'distribute() distributes');
 is($coord->safe_psql('postgres', 'SELECT push_actions.distribute()'), 'nothing to do: already distributed',
 	'distribute() a second time does nothing');
@@ -213,6 +225,26 @@ SELECT string_agg(logicalrelid::text || ':' || partmethod::text, ' ' ORDER BY lo
 WHERE logicalrelid::text LIKE 'push_actions%'}),
 	'push_actions.actions:h push_actions.apps:n push_actions.daily_rollups:h push_actions.pushes:h push_actions_internal.app_keys:h push_actions_internal.campaign_stripes:h push_actions_internal.messages:h push_actions_internal.retired_app_tokens:n',
 	'the extension tables are distributed by app_id, apps and the replaced tokens reference tables');
+
+# the apps per role hold on the coordinator: the policies went to the shards
+# with their tables, and those made later follow them there
+$coord->safe_psql('postgres', q{SELECT push_actions.grant_app('pa_citus_three', 3)});
+my $seen = q{SELECT string_agg(DISTINCT app_id::text, ',') FROM push_actions.actions
+	UNION ALL SELECT string_agg(DISTINCT app_id::text, ',') FROM push_actions.message_status
+	UNION ALL SELECT string_agg(DISTINCT app_id::text, ',') FROM push_actions.campaign_overview};
+is($coord->safe_psql('postgres', "SET ROLE pa_citus_two; $seen"), "2\n2\n2",
+	'on Citus a role limited before distribute() reads only its app, in actions and the views');
+is($coord->safe_psql('postgres', "SET ROLE pa_citus_three; $seen"), "3\n3\n3", 'and so does a role limited after');
+is($coord->safe_psql('postgres', "RESET ROLE; SELECT string_agg(DISTINCT app_id::text, ',') FROM push_actions.campaign_overview"),
+	'1,2,3,4,5,6', 'the owner reads every app');
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM push_actions.verify_app_roles()'), '0',
+	'verify_app_roles() finds the policies as mapped');
+$coord->safe_psql('postgres', 'GRANT INSERT ON push_actions.actions TO pa_citus_two');
+$coord->psql('postgres', q{SET ROLE pa_citus_two;
+	INSERT INTO push_actions.actions (app_id, campaign_id, device_id, platform, status) VALUES (3, 10, 1, 'other', 'scheduled')},
+	stderr => \my $other_app);
+like($other_app, qr/new row violates row-level security policy for table "actions/,
+	'on Citus a limited role cannot write another app\'s action either');
 
 my %kept_views = (
 	message_status => 'SELECT * FROM push_actions.message_status',

@@ -2,7 +2,7 @@
 # pushes, actions and daily roll-ups is dumped in plain and custom format and
 # restored into new databases with the tools' defaults, stopping at the first
 # error; every table comes back identical and the restored databases go on
-# working (sequences, tokens, the parent check).
+# working (sequences, tokens, the parent check, a role limited to its app).
 use strict;
 use warnings;
 
@@ -26,12 +26,18 @@ SET search_path = push_actions, public;
 SELECT fold_actions('2026-03-03', 1);
 SELECT create_push(1, '{"message":"today"}', '[{"device_id": 9001, "platform": "android", "token": "t9001"},
                                                {"device_id": 9002, "platform": "ios", "token": "t9002"}]', 42);
+-- a role limited to app 2 (roles belong to the cluster: the restores find it)
+CREATE ROLE pa_dump_beta;
+GRANT USAGE ON SCHEMA push_actions TO pa_dump_beta;
+GRANT SELECT ON push_actions.actions, push_actions.campaign_overview TO pa_dump_beta;
+SELECT grant_app('pa_dump_beta', 2);
 });
 # a delivery token handed out before the dump (its app key is made then)
 my ($delivery_id, $delivery_token) = split /\|/, $node->safe_psql('pa_dump', q{
 	SELECT delivery_id, delivery_token FROM push_actions.push_deliveries('b0000000000000000000000b', 'YOUR_APPTOKEN')
 	WHERE device_id = 102});
-my $orig = table_digests($node, 'pa_dump', 'push_actions_internal.app_keys');
+my @kept = ('push_actions_internal.app_keys', 'push_actions.app_roles');
+my $orig = table_digests($node, 'pa_dump', @kept);
 like($orig, qr/^push_actions.daily_rollups\|[1-9]/m, 'the dumped database has folded roll-ups');
 
 my $dir = PostgreSQL::Test::Utils::tempdir;
@@ -42,8 +48,8 @@ $node->command_ok([ 'pg_dump', '-Fc', '-d', 'pa_dump', '-f', "$dir/dump.custom" 
 $node->command_ok([ 'pg_restore', '--exit-on-error', '-d', 'pa_restore_custom', "$dir/dump.custom" ],
 	'the custom dump restores with pg_restore --exit-on-error');
 
-is(table_digests($node, 'pa_restore_plain', 'push_actions_internal.app_keys'), $orig, 'every table comes back row for row from the plain dump');
-is(table_digests($node, 'pa_restore_custom', 'push_actions_internal.app_keys'), $orig, 'every table comes back row for row from the custom dump');
+is(table_digests($node, 'pa_restore_plain', @kept), $orig, 'every table comes back row for row from the plain dump');
+is(table_digests($node, 'pa_restore_custom', @kept), $orig, 'every table comes back row for row from the custom dump');
 
 # the kept roll-ups are not dumped: restoring the actions writes them again
 my $views = q{SELECT md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.message_status x
@@ -54,6 +60,19 @@ for my $db (qw(pa_restore_plain pa_restore_custom))
 	is($node->safe_psql($db, 'SELECT count(*) FROM push_actions.verify_rollups()'), '0',
 		"$db: the kept roll-ups equal their recomputation after the restore");
 	is($node->safe_psql($db, $views), $views_orig, "$db: message_status and campaign_overview answer as before the dump");
+}
+
+# pg_dump leaves out the policies of an extension's tables; restoring
+# app_roles makes them again
+my $limited = q{SET ROLE pa_dump_beta;
+	SELECT string_agg(DISTINCT app_id::text, ',') FROM push_actions.actions
+	UNION ALL SELECT string_agg(DISTINCT app_id::text, ',') FROM push_actions.campaign_overview};
+is($node->safe_psql('pa_dump', $limited), "2\n2", 'before the dump the limited role sees only app 2');
+for my $db (qw(pa_restore_plain pa_restore_custom))
+{
+	is($node->safe_psql($db, $limited), "2\n2", "$db: after the restore it still sees only app 2");
+	is($node->safe_psql($db, 'SELECT count(*) FROM push_actions.verify_app_roles()'), '0',
+		"$db: the policies are those app_roles says");
 }
 
 # the sequences went along: new apps and actions get new ids, not restored ones

@@ -45,6 +45,17 @@ for my $db ('pa_v10', 'pa_current')
 		? "CREATE EXTENSION push_actions VERSION '1.0'" : 'CREATE EXTENSION push_actions');
 	$old->safe_psql($db, $fill);
 }
+# a role limited to app 2 in the current version's database
+$old->safe_psql('pa_current', q{
+CREATE ROLE pa_up_beta;
+GRANT USAGE ON SCHEMA push_actions TO pa_up_beta;
+GRANT SELECT ON push_actions.actions, push_actions.campaign_overview TO pa_up_beta;
+SELECT push_actions.grant_app('pa_up_beta', 2);
+});
+my $limited = q{SET ROLE pa_up_beta;
+	SELECT string_agg(DISTINCT app_id::text, ',') FROM push_actions.actions
+	UNION ALL SELECT string_agg(DISTINCT app_id::text, ',') FROM push_actions.campaign_overview};
+is($old->safe_psql('pa_current', $limited), "2\n2", 'before pg_upgrade the limited role sees only app 2');
 my %before = map { $_ => table_digests($old, $_, 'public.kept') } 'pa_v10', 'pa_current';
 my $api = q{
 SET search_path = push_actions, public;
@@ -89,6 +100,9 @@ my $enabled = q{SELECT count(*) FROM pg_trigger g JOIN pg_constraint c ON c.oid 
 is($new->safe_psql('pa_current', $enabled), '8', 'after pg_upgrade the 8 row-level triggers of the reference keys are enabled');
 is($new->safe_psql('pa_current', "SELECT push_actions.set_reference_key_triggers(false); $enabled"), "8\n0",
 	'set_reference_key_triggers(false) switches the 8 off, as README says');
+is($new->safe_psql('pa_current', $limited), "2\n2", 'after pg_upgrade it still sees only app 2');
+is($new->safe_psql('pa_current', 'SELECT count(*) FROM push_actions.verify_app_roles()'), '0',
+	'pg_upgrade keeps the policies app_roles says');
 is($new->safe_psql('pa_v10', q{SELECT extversion FROM pg_extension WHERE extname = 'push_actions'}), '1.0',
 	'the 1.0 database is still on 1.0');
 $new->safe_psql('pa_v10', 'ALTER EXTENSION push_actions UPDATE');
