@@ -32,7 +32,8 @@ kept_attempt_ratio|>=|0.85|x
 kept_attempt_floor|>=|0.9|
 state_machine_cost|>=|0.97|x
 lock_waits|<=|0|
-deadlocks|<=|0|'
+deadlocks|<=|0|
+role_cost|<=|1.1|x'
 target_field() { echo "$TARGETS" | awk -F'|' -v n="$1" -v f="$2" '$1 == n { print $f }'; }
 # aim NAME: the target as printed; judge NAME VALUE: met, MISSED or ?
 aim() { echo "$(target_field "$1" 2) $(target_field "$1" 3)$(target_field "$1" 4)"; }
@@ -158,6 +159,17 @@ v=$(value "10. campaign rule from its view, the pool's campaign"); w=$(awk -v t=
 row "10. ... why the trigger applies the campaign rule as a difference: reading its view for the pool's campaign (200000 messages) takes $v ms, against $w ms per record_attempt with the roll-ups kept" "$(ratio "$v" "$w")x" "" ""
 w=$(value "10. 8 clients: lock waits over 100 ms"); d=$(value "10. 8 clients: deadlocks")
 row "10. record_attempt, 8 clients on one campaign ($(value "10. record_attempt, 8 clients on one campaign") tx/s, $(value "10. 8 clients: failed transactions") failed): lock waits over 100 ms, deadlocks" "$w, $d" "$(aim lock_waits), $(aim deadlocks)" "$(judge lock_waits "$w")/$(judge deadlocks "$d")"
+# 11. apps per role
+for what in "campaign_overview, largest campaign|campaign_overview of the largest campaign|overview" \
+            "message_status, one push|message_status of one push|message" \
+            "list_push_devices, seed request|list_push_devices, seed request|listing" \
+            "record_attempt|record_attempt (failed attempt on the pool)|"; do
+	IFS='|' read -r key label same <<<"$what"
+	l=$(value "11. $key, limited role"); o=$(value "11. $key, owner")
+	agree=""; [ -z "$same" ] || agree="; same answer: $(value "11. $same: the limited role gets the owner's answer")"
+	[ -n "$same" ] || agree="; kept roll-ups agree afterwards: $(value "11. kept roll-ups agree after the limited role's writes")"
+	r=$(ratio "$l" "$o"); row "11. $label as a role limited to app 1 ($l ms, p99 $(value "11. $key, limited role p99") ms) vs as the owner ($o ms)$agree" "${r}x" "$(aim role_cost)" "$(judge role_cost "$r")"
+done
 echo
 echo "push_actions benchmark: SCALE=$scale, $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GB, PostgreSQL $(pg_config --version | awk '{print $2}'), huge pages ${HUGE_PAGES:-?}, JIT off;"
 echo "timings: median of ${RUNS:-5} runs after a warm-up, the queries of a comparison taking turns; latencies: pgbench, prepared statements, at least ${CALLS:-1000} calls of each side, picked at random in one run"

@@ -343,6 +343,7 @@ record "6. purge (expired pushes, batch of 20000 pushes)" "$(awk -v n="$purged" 
 echo "   purge: $purged actions in $purge_ms ms"
 
 source bench/kept.sh
+source bench/roles.sh
 
 # 1.1's update rebuilds three partial indexes, re-validates a CHECK and
 # builds the kept roll-ups (one grouping of every message), so it reads the

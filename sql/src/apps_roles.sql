@@ -16,13 +16,40 @@
 -- permissive, as Citus passes every policy on to the shards.
 CREATE TABLE push_actions.app_roles (
 	role	regrole NOT NULL,
-	-- no cascade: deleting an app would change policies on apps while the
-	-- DELETE reads it; revoke_app() first
-	app_id	bigint NOT NULL REFERENCES push_actions.apps,
+	app_id	bigint NOT NULL,
 	PRIMARY KEY (role, app_id)
 );
 REVOKE ALL ON push_actions.app_roles FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('push_actions.app_roles', '');
+
+-- Whether distribute() has made the extension's tables Citus tables.  A
+-- table an upgrade step adds then gets no foreign key to apps (a reference
+-- table): Citus would take the key only once the table is on every node,
+-- and the workers update after the coordinator.
+CREATE OR REPLACE FUNCTION push_actions_internal.is_distributed() RETURNS boolean
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	distributed boolean := false;
+BEGIN
+	IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+		EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = ''push_actions.apps''::pg_catalog.regclass)'
+			INTO distributed;
+	END IF;
+	RETURN distributed;
+END
+$$;
+
+-- no cascade: deleting an app would change policies on apps while the
+-- DELETE reads it; revoke_app() first.  On Citus, none (distribute()).
+DO $$
+BEGIN
+	IF NOT push_actions_internal.is_distributed() THEN
+		ALTER TABLE push_actions.app_roles ADD CONSTRAINT app_roles_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps;
+	END IF;
+END
+$$;
 COMMENT ON TABLE push_actions.app_roles IS
 	'which apps a role (and every role with its privileges) may see; written by grant_app() and revoke_app()';
 

@@ -6,11 +6,21 @@
 -- delivery tokens are another thing (events.sql, rotate_app_key()).
 CREATE TABLE push_actions_internal.retired_app_tokens (
 	token_hash	bytea PRIMARY KEY CHECK (length(token_hash) = 32),
-	app_id		bigint NOT NULL REFERENCES push_actions.apps ON DELETE CASCADE,
+	app_id		bigint NOT NULL,
 	valid_until	timestamptz NOT NULL
 );
 REVOKE ALL ON push_actions_internal.retired_app_tokens FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('push_actions_internal.retired_app_tokens', '');
+-- on a database distributed before this table came, distribute() makes it a
+-- reference table with its key (apps_roles.sql says why)
+DO $$
+BEGIN
+	IF NOT push_actions_internal.is_distributed() THEN
+		ALTER TABLE push_actions_internal.retired_app_tokens
+			ADD CONSTRAINT retired_app_tokens_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
+	END IF;
+END
+$$;
 
 -- 244 random bits from the server's strong random source, as 64 hex digits.
 CREATE OR REPLACE FUNCTION push_actions_internal.new_app_token() RETURNS text

@@ -52,6 +52,14 @@ BEGIN
 		RETURN 'nothing to do: no Citus';
 	END IF;
 	IF EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'push_actions.actions'::regclass) THEN
+		-- a table an upgrade step added after the distribution (apps_roles.sql)
+		IF NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'push_actions_internal.retired_app_tokens'::regclass) THEN
+			PERFORM create_reference_table('push_actions_internal.retired_app_tokens');
+			ALTER TABLE push_actions_internal.retired_app_tokens
+				ADD CONSTRAINT retired_app_tokens_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
+			PERFORM truncate_local_data_after_distributing_table('push_actions_internal.retired_app_tokens');
+			RETURN 'distributed the tables the update added';
+		END IF;
 		RETURN 'nothing to do: already distributed';
 	END IF;
 	IF NOT citus_is_coordinator() THEN

@@ -12,9 +12,12 @@
 -- EXISTS (indexes), so including them replaces what changed and keeps what
 -- did not.
 --
--- On a database already distributed by Citus, retired_app_tokens is made a
--- reference table like apps, with its foreign key, at the end, and
--- app_roles loses its foreign key, as distribute() leaves it.
+-- On a database already distributed by Citus, the two new tables come
+-- without their foreign keys to apps: the workers update after the
+-- coordinator, and Citus takes such a key only once a table is on every
+-- node.  distribute(), called again after the update, makes
+-- retired_app_tokens a reference table with its key (app_roles has none on
+-- Citus).
 
 \ir ../src/store_vocabulary.sql
 \ir ../src/api_limits.sql
@@ -32,21 +35,3 @@
 \ir ../src/push_info_views.sql
 \ir ../src/retention_views.sql
 \ir ../src/distribution.sql
-
-DO $distributed$
-BEGIN
-	-- nested, as each test needs the catalogs the one before it found
-	IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
-		IF EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition
-		           WHERE logicalrelid = 'push_actions.actions'::pg_catalog.regclass) THEN
-			IF pg_catalog.citus_is_coordinator() THEN
-				ALTER TABLE push_actions.app_roles DROP CONSTRAINT app_roles_app_id_fkey;
-				ALTER TABLE push_actions_internal.retired_app_tokens DROP CONSTRAINT retired_app_tokens_app_id_fkey;
-				PERFORM pg_catalog.create_reference_table('push_actions_internal.retired_app_tokens');
-				ALTER TABLE push_actions_internal.retired_app_tokens
-					ADD CONSTRAINT retired_app_tokens_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
-			END IF;
-		END IF;
-	END IF;
-END
-$distributed$;

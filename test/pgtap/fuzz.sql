@@ -9,7 +9,7 @@ BEGIN;
 SET search_path = push_actions, public;
 \i test/data/seed_245624.sql
 \i test/data/seed_pushy.sql
-SELECT plan(16);
+SELECT plan(18);
 -- make stress runs the same with pa.fuzz_scale times the inputs and its own seed
 CREATE FUNCTION pg_temp.scale() RETURNS int LANGUAGE sql
 	AS $$ SELECT coalesce(nullif(current_setting('pa.fuzz_scale', true), '')::int, 1) $$;
@@ -298,6 +298,47 @@ SELECT is((SELECT count(*) FROM bin_status WHERE v::text::push_status IS DISTINC
           'what random bytes load round-trips through text');
 SELECT cmp_ok(least((SELECT count(*) FROM bin_status), (SELECT count(*) FROM bin_summary)), '>=', 10::bigint,
               'and random bytes load as both types');
+
+-- the apps' policies that map roles, as someone might leave them by hand:
+-- whatever their shape, app_visible and role_apps never raise, and a shape
+-- other than "app_id = ANY (a constant)" lets the role see no app
+CREATE ROLE pa_fuzz_role;
+GRANT USAGE ON SCHEMA push_actions TO pa_fuzz_role;
+ALTER TABLE apps ENABLE ROW LEVEL SECURITY;
+CREATE TEMP TABLE shapes (n serial, expr text, listed boolean);
+INSERT INTO shapes (expr, listed) VALUES
+	('true', false), ('app_id = 1', false), ('app_id IN (1, 2)', true), ('app_id = ANY (''{1,2}''::bigint[])', true),
+	('app_id = ANY (''{}''::bigint[])', true), ('app_id = ANY (NULL::bigint[])', false), ('app_id = ANY (''{1,NULL}''::bigint[])', true),
+	('app_id = ANY (ARRAY[1::bigint, 2])', true), ('app_id <> ALL (''{1}''::bigint[])', false), ('app_id::int = ANY (''{1}''::int[])', false),
+	('app_id = ANY (''{9223372036854775807,-9223372036854775808}''::bigint[])', true), ('app_id > 0 AND app_id < 3', false),
+	('NOT app_id = ANY (''{1}''::bigint[])', false), ('app_id = ANY (''{1}''::bigint[]) OR true', false), ('name = ''x''', false);
+CREATE TEMP TABLE scope_answers (ok boolean, sqlstate text, shape int, seen bigint[]);
+GRANT ALL ON scope_answers TO pa_fuzz_role;
+SET LOCAL client_min_messages = warning;  -- the first DROP POLICY IF EXISTS says so
+DO $$
+DECLARE
+	policy constant text := push_actions_internal.app_scope_policy('pa_fuzz_role'::regrole);
+	s record;
+	seen bigint[];
+BEGIN
+	FOR i IN 1 .. 20 * pg_temp.scale() LOOP
+		SELECT * INTO s FROM shapes ORDER BY random() LIMIT 1;
+		EXECUTE format('DROP POLICY IF EXISTS %I ON push_actions.apps', policy);
+		EXECUTE format('CREATE POLICY %I ON push_actions.apps FOR SELECT TO pa_fuzz_role USING (%s)', policy, s.expr);
+		PERFORM set_config('role', 'pa_fuzz_role', true);
+		BEGIN
+			SELECT push_actions_internal.role_apps() INTO seen;
+			PERFORM push_actions_internal.app_visible((random() * 10)::bigint - 5) FROM generate_series(1, 10);
+			INSERT INTO scope_answers VALUES (true, NULL, s.n, seen);
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO scope_answers VALUES (false, SQLSTATE, s.n, NULL);
+		END;
+		PERFORM set_config('role', 'none', true);
+	END LOOP;
+END $$;
+SELECT is((SELECT count(*) FROM scope_answers WHERE NOT ok), 0::bigint, 'app_visible and role_apps never raise, whatever the policy''s shape');
+SELECT is((SELECT count(*) FROM scope_answers a JOIN shapes s ON s.n = a.shape WHERE NOT s.listed AND a.seen <> '{}'), 0::bigint,
+          'a policy of another shape lets the role see no app, never all');
 
 SELECT * FROM finish();
 ROLLBACK;

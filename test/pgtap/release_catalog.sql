@@ -140,7 +140,8 @@ INSERT INTO declared VALUES
 ('push_actions_internal.app_roles_changed()', 'f', 'v', 'u', false),
 ('push_actions.grant_app(regrole,bigint)', 'f', 'v', 'u', false),
 ('push_actions.revoke_app(regrole,bigint)', 'f', 'v', 'u', false),
-('push_actions.verify_app_roles()', 'f', 's', 'u', false);
+('push_actions.verify_app_roles()', 'f', 's', 'u', false),
+('push_actions_internal.is_distributed()', 'f', 's', 'u', false);
 
 SELECT set_eq($$SELECT signature, prokind, provolatile, proparallel, proisstrict FROM ext_functions$$,
               $$SELECT * FROM declared$$,
@@ -280,7 +281,7 @@ SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
           ARRAY['add_devices', 'app_roles_changed', 'app_scope_policy', 'app_scoped_tables', 'app_visible',
                 'app_visible_support', 'check_action_parents', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
                 'delivery_token', 'delivery_token_matches', 'devices_json', 'find_push',
-                'fold_and_delete', 'forbid_key_change', 'forget_rollups', 'is_dead_token_error', 'is_pending_device',
+                'fold_and_delete', 'forbid_key_change', 'forget_rollups', 'is_dead_token_error', 'is_distributed', 'is_pending_device',
                 'keep_rollups', 'kept_summary_minus', 'limit_value', 'lock_action', 'message_action', 'message_device',
                 'message_person', 'new_app_token', 'new_push_id', 'platforms', 'policy_apps_of', 'push_error', 'random_key',
                 'refuse_transition', 'role_apps', 'statuses', 'token_platforms', 'writer_stripe'],

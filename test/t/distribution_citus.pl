@@ -484,4 +484,56 @@ SELECT (SELECT count(*) FROM push_actions_internal.messages) + (SELECT count(*) 
      + (SELECT count(*) FROM push_actions.verify_rollups())}),
 	'0', 'TRUNCATE of actions on the cluster empties the kept roll-ups on every worker');
 
+# A database distributed on 1.1 updates to this version: ALTER EXTENSION on
+# the coordinator, which Citus passes on to every worker (each holds its own
+# copy of the extension's objects), and distribute() again, which makes the
+# tables the update added Citus tables.  Its data
+# and kept roll-ups stay, and what the version adds works on the cluster.
+my $version = $coord->safe_psql('postgres', q{SELECT default_version FROM pg_available_extensions WHERE name = 'push_actions'});
+for my $node (@nodes)
+{
+	$node->safe_psql('postgres', 'CREATE DATABASE pa_up');
+	$node->safe_psql('pa_up', q{CREATE EXTENSION citus; CREATE EXTENSION push_actions VERSION '1.1'});
+}
+$coord->safe_psql('pa_up', join "\n", qq{SELECT citus_set_coordinator_host('@{[ $coord->host ]}', @{[ $coord->port ]});},
+	map({ "SELECT citus_add_node('@{[ $_->host ]}', @{[ $_->port ]});" } $worker1, $worker2, $worker3), q{
+SET search_path = push_actions, public;
+INSERT INTO apps (app_id, name, token_hash) SELECT i, 'app ' || i, sha256(convert_to('app ' || i, 'UTF8')) FROM generate_series(1, 2) i;
+SELECT create_push(i, '{"message":"before the update"}', (SELECT jsonb_agg(jsonb_build_object('device_id', d, 'platform', 'android', 'token', 't' || d))
+	FROM generate_series(1, 5) d), 10) FROM generate_series(1, 2) i;
+SELECT distribute();
+DO $$
+DECLARE
+	a bigint;
+BEGIN
+	FOR a IN SELECT action_id FROM push_actions.actions ORDER BY action_id LOOP
+		PERFORM push_actions.record_attempt(a, a % 2 = 0);
+	END LOOP;
+END $$;
+});
+my $up_rows = q{SELECT string_agg(format('%s:%s:%s', app_id, status, attempts), ' ' ORDER BY action_id) FROM push_actions.actions};
+my $up_before = $coord->safe_psql('pa_up', $up_rows);
+$coord->safe_psql('pa_up', 'ALTER EXTENSION push_actions UPDATE');
+is($coord->safe_psql('pa_up', 'SELECT push_actions.distribute()'), 'distributed the tables the update added',
+	'distribute() after the update distributes the tables it added');
+is($coord->safe_psql('pa_up', 'SELECT push_actions.distribute()'), 'nothing to do: already distributed', 'and then nothing more');
+is(join(' ', map { $_->safe_psql('pa_up', q{SELECT extversion FROM pg_extension WHERE extname = 'push_actions'}) } @nodes),
+	join(' ', ($version) x scalar @nodes), "a database distributed on 1.1 updates to $version on every node");
+is($coord->safe_psql('pa_up', $up_rows), $up_before, 'the update keeps every action');
+is($coord->safe_psql('pa_up', 'SELECT count(*) FROM push_actions.verify_rollups()'), '0', 'and the kept roll-ups');
+is($coord->safe_psql('pa_up', q{SELECT partmethod FROM pg_dist_partition WHERE logicalrelid = 'push_actions_internal.retired_app_tokens'::regclass}),
+	'n', 'the replaced tokens are a reference table, as distribute() makes them');
+like($coord->safe_psql('pa_up', q{
+	SELECT push_actions.rotate_app_token(1, '1 hour') AS token \gset
+	SELECT push_actions.list_push_devices(jsonb_build_object('apptoken', t, 'select', jsonb_build_array('device_id'), 'limit', 1)) ->> 'code'
+	FROM unnest(ARRAY[:'token', 'app 1']) t}), qr/^200\n200$/, 'rotate_app_token works on the updated cluster, the old token in its grace period');
+$coord->safe_psql('pa_up', q{
+CREATE ROLE pa_up_two LOGIN;
+GRANT USAGE ON SCHEMA push_actions TO pa_up_two;
+GRANT SELECT ON push_actions.actions TO pa_up_two;
+SELECT push_actions.grant_app('pa_up_two', 2);
+});
+is($coord->safe_psql('pa_up', q{SET ROLE pa_up_two; SELECT string_agg(DISTINCT app_id::text, ',') FROM push_actions.actions}), '2',
+	'and grant_app limits a role to its app there');
+
 done_testing();
