@@ -11,7 +11,7 @@ OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 # includes the current definitions of what it creates or replaces
 # (scripts/compose_sql.sh).  Released scripts are frozen sources, never built.
 SQL_SOURCES = $(addprefix sql/src/, store_schemas.sql push_status.sql push_status_casts.sql \
-	store_vocabulary.sql api_limits.sql delivery_summary.sql delivery_summary_minus.sql delivery_summary_aggregates.sql \
+	store_vocabulary.sql api_limits.sql tokens_errors.sql delivery_summary.sql delivery_summary_minus.sql delivery_summary_aggregates.sql \
 	store_tables.sql retention_tables.sql events_tables.sql store_indexes.sql store_references.sql store_reference_keys.sql \
 	kept_tables.sql kept_functions.sql kept_trigger.sql kept_repair.sql apps_roles.sql apps_tokens.sql apps_api.sql writes_create.sql writes_status.sql \
 	retention.sql kept_views.sql listing_views.sql push_info_views.sql retention_views.sql \

@@ -1,11 +1,5 @@
 -- Write API: an action's status, through the state machine of can_transition().
 
--- True when a provider's error says the device token is dead for good.
-CREATE OR REPLACE FUNCTION push_actions_internal.is_dead_token_error(message text) RETURNS boolean
-	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-	SET search_path = pg_catalog, push_actions, pg_temp
-	AS $$ SELECT message ~* '(DEVICE_UNREGISTERED|\mUNREGISTERED\M|Application is Uninstalled|DeviceNotRegistered)' $$;
-
 -- Locks an action for a write API call, or raises no_data_found.  The lock
 -- names the action's whole key: on Citus (push_actions.distribute()) only a
 -- lock by app_id is routed to one shard.  A caller that does not give the
@@ -87,7 +81,7 @@ BEGIN
 	tries := cur.attempts + 1;
 	new_status := CASE
 		WHEN ok THEN 'sent'
-		WHEN push_actions_internal.is_dead_token_error(error_message) THEN 'bounced'
+		WHEN push_actions.error_class(NULL, error_message) IN ('gone', 'invalid') THEN 'bounced'
 		WHEN coalesce(permanent, false) OR tries >= most_tries THEN 'failed'
 		ELSE 'attempted'
 	END;

@@ -21,6 +21,7 @@
 
 \ir ../src/store_vocabulary.sql
 \ir ../src/api_limits.sql
+\ir ../src/tokens_errors.sql
 \ir ../src/apps_roles.sql
 \ir ../src/apps_tokens.sql
 \ir ../src/apps_api.sql
@@ -35,3 +36,6 @@
 \ir ../src/push_info_views.sql
 \ir ../src/retention_views.sql
 \ir ../src/distribution.sql
+
+-- record_attempt (writes_status.sql) now asks error_class()
+DROP FUNCTION push_actions_internal.is_dead_token_error(text);

@@ -35,7 +35,6 @@ INSERT INTO declared VALUES
 ('error_rate(push_actions.delivery_summary)', 'f', 'i', 's', true),
 ('push_actions.fold_actions(timestamp with time zone,integer)', 'f', 'v', 'u', false),
 ('push_actions_internal.fold_and_delete(bigint,text[],bigint[])', 'f', 'v', 'u', false),
-('push_actions_internal.is_dead_token_error(text)', 'f', 'i', 's', true),
 ('is_final(push_actions.push_status)', 'f', 'i', 's', true),
 ('is_success(push_actions.push_status)', 'f', 'i', 's', true),
 ('push_actions.list_push_devices(jsonb)', 'f', 's', 's', false),
@@ -141,7 +140,9 @@ INSERT INTO declared VALUES
 ('push_actions.grant_app(regrole,bigint)', 'f', 'v', 'u', false),
 ('push_actions.revoke_app(regrole,bigint)', 'f', 'v', 'u', false),
 ('push_actions.verify_app_roles()', 'f', 's', 'u', false),
-('push_actions_internal.is_distributed()', 'f', 's', 'u', false);
+('push_actions_internal.is_distributed()', 'f', 's', 'u', false),
+('push_actions.provider_errors()', 'f', 'i', 's', true),
+('push_actions.error_class(text,text)', 'f', 'i', 's', false);
 
 SELECT set_eq($$SELECT signature, prokind, provolatile, proparallel, proisstrict FROM ext_functions$$,
               $$SELECT * FROM declared$$,
@@ -281,7 +282,7 @@ SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
           ARRAY['add_devices', 'app_roles_changed', 'app_scope_policy', 'app_scoped_tables', 'app_visible',
                 'app_visible_support', 'check_action_parents', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
                 'delivery_token', 'delivery_token_matches', 'devices_json', 'find_push',
-                'fold_and_delete', 'forbid_key_change', 'forget_rollups', 'is_dead_token_error', 'is_distributed', 'is_pending_device',
+                'fold_and_delete', 'forbid_key_change', 'forget_rollups', 'is_distributed', 'is_pending_device',
                 'keep_rollups', 'kept_summary_minus', 'limit_value', 'lock_action', 'message_action', 'message_device',
                 'message_person', 'new_app_token', 'new_push_id', 'platforms', 'policy_apps_of', 'push_error', 'random_key',
                 'refuse_transition', 'role_apps', 'statuses', 'token_platforms', 'writer_stripe'],
