@@ -20,6 +20,8 @@
 	  "devices (actions) of one push, over all its calls") \
 	X(LIMIT_ERROR_MESSAGE_CHARS, "error_message_chars", 1000, \
 	  "characters of an error message that record_attempt stores") \
+	X(LIMIT_ERROR_CODE_CHARS, "error_code_chars", 64, \
+	  "characters of a provider's error code that an action stores") \
 	X(LIMIT_APP_NAME_CHARS, "app_name_chars", 200, \
 	  "characters of an app's name") \
 	X(LIMIT_PUSH_LIFETIME_DAYS, "push_lifetime_days", 365, \

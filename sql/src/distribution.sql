@@ -42,6 +42,11 @@ ALTER TABLE push_actions.app_roles DROP CONSTRAINT IF EXISTS app_roles_app_id_fk
 	-- distributed by app_id with pushes, colocated
 	colocated constant text[] := ARRAY['push_actions.actions', 'push_actions.daily_rollups', 'push_actions_internal.messages',
 	                                   'push_actions_internal.campaign_stripes', 'push_actions_internal.app_keys'];
+	-- the write calls that name their app, run whole on the worker that holds it
+	write_calls constant text[] := ARRAY['push_actions.record_attempt(bigint,boolean,text,boolean,bigint,text)',
+	                                     'push_actions.record_event(bigint,push_actions.push_status,timestamptz,bigint)',
+	                                     'push_actions.retry(bigint,bigint)'];
+	completed boolean := false;
 	version text;
 	bad record;
 	v record;
@@ -52,15 +57,23 @@ BEGIN
 		RETURN 'nothing to do: no Citus';
 	END IF;
 	IF EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'push_actions.actions'::regclass) THEN
-		-- a table an upgrade step added after the distribution (apps_roles.sql)
+		-- what an upgrade step added after the distribution: a table
+		-- (apps_roles.sql says why it waits), a write call of a new form
 		IF NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'push_actions_internal.retired_app_tokens'::regclass) THEN
 			PERFORM create_reference_table('push_actions_internal.retired_app_tokens');
 			ALTER TABLE push_actions_internal.retired_app_tokens
 				ADD CONSTRAINT retired_app_tokens_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
 			PERFORM truncate_local_data_after_distributing_table('push_actions_internal.retired_app_tokens');
-			RETURN 'distributed the tables the update added';
+			completed := true;
 		END IF;
-		RETURN 'nothing to do: already distributed';
+		FOREACH t IN ARRAY write_calls LOOP
+			IF NOT EXISTS (SELECT 1 FROM pg_dist_object WHERE classid = 'pg_proc'::regclass AND objid = t::regprocedure
+			               AND distribution_argument_index IS NOT NULL) THEN
+				PERFORM create_distributed_function(t::regprocedure, 'app_id', colocate_with => 'push_actions.actions');
+				completed := true;
+			END IF;
+		END LOOP;
+		RETURN CASE WHEN completed THEN 'distributed what the update added' ELSE 'nothing to do: already distributed' END;
 	END IF;
 	IF NOT citus_is_coordinator() THEN
 		RAISE EXCEPTION 'push_actions.distribute() runs on the Citus coordinator'
@@ -142,10 +155,7 @@ BEGIN
 		ADD CONSTRAINT app_keys_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
 	ALTER TABLE push_actions_internal.retired_app_tokens
 		ADD CONSTRAINT retired_app_tokens_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
-	-- a write call that names its app runs whole on the worker that holds it
-	FOREACH t IN ARRAY ARRAY['push_actions.record_attempt(bigint,boolean,text,boolean,bigint)',
-	                         'push_actions.record_event(bigint,push_actions.push_status,timestamptz,bigint)',
-	                         'push_actions.retry(bigint,bigint)'] LOOP
+	FOREACH t IN ARRAY write_calls LOOP
 		PERFORM create_distributed_function(t::regprocedure, 'app_id', colocate_with => 'push_actions.actions');
 	END LOOP;
 	-- the rows copied into the shards leave the coordinator's own tables,

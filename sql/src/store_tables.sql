@@ -44,6 +44,9 @@ CREATE TABLE push_actions.actions (
 	channel			text NOT NULL DEFAULT 'push' CHECK (channel IN
 		('push', 'inapp', 'onsite', 'email', 'sms')),
 	error_message	text,
+	-- the provider's code of the last failure (provider_errors()), from 1.2;
+	-- bounded by record_attempt, as error_message is
+	error_code		text,
 	-- action_id is unique by its sequence; app_id is in the key for partitioning
 	PRIMARY KEY (action_id, app_id)
 );

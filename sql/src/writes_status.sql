@@ -49,7 +49,8 @@ $$;
 -- call runs whole on the worker that holds the app (distribute() makes these
 -- distributed functions); omitted, the app is read first.
 CREATE OR REPLACE FUNCTION push_actions.record_attempt(action_id bigint, ok boolean,
-	error_message text DEFAULT NULL, permanent boolean DEFAULT false, app_id bigint DEFAULT NULL)
+	error_message text DEFAULT NULL, permanent boolean DEFAULT false, app_id bigint DEFAULT NULL,
+	error_code text DEFAULT NULL)
 	RETURNS push_actions.push_status
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
@@ -60,6 +61,7 @@ DECLARE
 	new_status	push_actions.push_status;
 	most_tries	constant bigint := push_actions_internal.limit_value('attempts');
 	longest	constant bigint := push_actions_internal.limit_value('error_message_chars');
+	longest_code	constant bigint := push_actions_internal.limit_value('error_code_chars');
 BEGIN
 	IF ok IS NULL THEN
 		RAISE EXCEPTION 'ok must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -69,6 +71,12 @@ BEGIN
 			USING ERRCODE = 'program_limit_exceeded',
 			      DETAIL = format('The message has %s characters.', length(error_message)),
 			      HINT = 'Store the provider''s code and reason, not its whole answer.';
+	END IF;
+	IF length(error_code) > longest_code THEN
+		RAISE EXCEPTION 'error_code must be at most % characters', longest_code
+			USING ERRCODE = 'program_limit_exceeded',
+			      DETAIL = format('The code has %s characters.', length(error_code)),
+			      HINT = 'Pass the provider''s code (push_actions.provider_errors()), its message as error_message.';
 	END IF;
 	cur := push_actions_internal.lock_action(action_id, app_id);
 	-- A send starts from attempted; a scheduled action passes through it,
@@ -81,7 +89,7 @@ BEGIN
 	tries := cur.attempts + 1;
 	new_status := CASE
 		WHEN ok THEN 'sent'
-		WHEN push_actions.error_class(NULL, error_message) IN ('gone', 'invalid') THEN 'bounced'
+		WHEN push_actions.error_class(error_code, error_message) IN ('gone', 'invalid') THEN 'bounced'
 		WHEN coalesce(permanent, false) OR tries >= most_tries THEN 'failed'
 		ELSE 'attempted'
 	END;
@@ -92,13 +100,14 @@ BEGIN
 	SET status = new_status,
 	    attempts = tries,
 	    error_message = CASE WHEN ok THEN NULL ELSE record_attempt.error_message END,
+	    error_code = CASE WHEN ok THEN NULL ELSE nullif(record_attempt.error_code, '') END,
 	    updated_at = now()
 	WHERE a.action_id = record_attempt.action_id AND a.app_id = cur.app_id;
 	RETURN new_status;
 END
 $$;
-COMMENT ON FUNCTION push_actions.record_attempt(bigint, boolean, text, boolean, bigint) IS
-	'records one send attempt: sent on success; attempted, failed (10th try or permanent) or bounced (dead token) on failure';
+COMMENT ON FUNCTION push_actions.record_attempt(bigint, boolean, text, boolean, bigint, text) IS
+	'records one send attempt: sent on success; attempted, failed (10th try or permanent) or bounced (the provider''s code or message says the token is gone or invalid) on failure';
 
 CREATE OR REPLACE FUNCTION push_actions.record_event(action_id bigint, status push_actions.push_status,
 	at timestamptz DEFAULT now(), app_id bigint DEFAULT NULL)

@@ -26,7 +26,39 @@
 \ir ../src/apps_tokens.sql
 \ir ../src/apps_api.sql
 \ir ../src/writes_create.sql
+
+-- actions keep the provider's code of their last failure; record_attempt
+-- takes it as an optional last argument.  Its 1.1 form gives way to the new
+-- one, and privileges granted on it carry over.
+-- On Citus the coordinator passes the ALTER on to the shards and to the
+-- workers' tables as its text: it is a dynamic statement of its own (in a
+-- script, the text would be the whole script), and a worker's own update,
+-- which comes after, finds the column there.
+DO $$
+BEGIN
+	EXECUTE 'ALTER TABLE push_actions.actions ADD COLUMN IF NOT EXISTS error_code text';
+END
+$$;
+ALTER FUNCTION push_actions.record_attempt(bigint, boolean, text, boolean, bigint) RENAME TO record_attempt_1_1;
 \ir ../src/writes_status.sql
+DO $$
+DECLARE
+	f record;
+	g record;
+BEGIN
+	FOR f IN SELECT 'push_actions.record_attempt(bigint,boolean,text,boolean,bigint,text)'::regprocedure AS fn, o.proacl, o.proowner
+	         FROM pg_proc o
+	         WHERE o.oid = 'push_actions.record_attempt_1_1(bigint,boolean,text,boolean,bigint)'::regprocedure AND o.proacl IS NOT NULL LOOP
+		EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f.fn);
+		FOR g IN SELECT a.grantee, a.is_grantable FROM aclexplode(f.proacl) a WHERE a.grantee <> f.proowner LOOP
+			EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s%s', f.fn,
+			               CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::regrole::text END,
+			               CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+		END LOOP;
+	END LOOP;
+END
+$$;
+DROP FUNCTION push_actions.record_attempt_1_1(bigint, boolean, text, boolean, bigint);
 \ir ../src/kept_functions.sql
 \ir ../src/listing.sql
 \ir ../src/push_info.sql

@@ -68,7 +68,7 @@ INSERT INTO declared VALUES
 ('push_actions.push_status_recv(internal)', 'f', 'i', 's', true),
 ('push_actions.push_status_send(push_actions.push_status)', 'f', 'i', 's', true),
 ('push_actions.push_status_smaller(push_actions.push_status,push_actions.push_status)', 'f', 'i', 's', true),
-('push_actions.record_attempt(bigint,boolean,text,boolean,bigint)', 'f', 'v', 'u', false),
+('push_actions.record_attempt(bigint,boolean,text,boolean,bigint,text)', 'f', 'v', 'u', false),
 ('push_actions.record_event(bigint,push_actions.push_status,timestamp with time zone,bigint)', 'f', 'v', 'u', false),
 ('push_actions_internal.refuse_transition(bigint,push_actions.push_status,push_actions.push_status,text)', 'f', 'i', 's', false),
 ('push_actions.retry(bigint,bigint)', 'f', 'v', 'u', false),

@@ -4,7 +4,7 @@
 -- limit; a push larger than one call is built with add_push_devices().
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(42);
+SELECT plan(47);
 
 CREATE TEMP TABLE app AS SELECT * FROM create_app('Limited app');
 SELECT app_id AS app FROM app \gset
@@ -16,9 +16,9 @@ CREATE FUNCTION pg_temp.limit_of(name text) RETURNS bigint LANGUAGE sql AS $$
 
 -- one table of limits, the same values as the code and the tables enforce
 SELECT is((SELECT array_agg(name ORDER BY name) FROM limits()),
-	'{app_name_chars,attempts,devices_per_call,devices_per_push,error_message_chars,listing_conditions,listing_in_values,listing_limit,payload_bytes,pending_devices,push_lifetime_days}',
+	'{app_name_chars,attempts,devices_per_call,devices_per_push,error_code_chars,error_message_chars,listing_conditions,listing_in_values,listing_limit,payload_bytes,pending_devices,push_lifetime_days}',
 	'limits() lists every limit');
-SELECT is((SELECT count(*)::int FROM limits() WHERE value > 0 AND length(description) > 10), 11, 'each with a value and what it bounds');
+SELECT is((SELECT count(*)::int FROM limits() WHERE value > 0 AND length(description) > 10), 12, 'each with a value and what it bounds');
 SELECT is(push_actions_internal.limit_value('payload_bytes'), 4096::bigint, 'limit_value reads the same table');
 SELECT throws_ok($$SELECT push_actions_internal.limit_value('nonsense')$$, '42704', 'push_actions has no limit named "nonsense"',
 	'an unknown limit is an error');
@@ -108,6 +108,13 @@ SELECT is(record_attempt(:one, false, repeat('e', 1000)), 'attempted'::push_stat
 SELECT throws_ok(format($$SELECT record_attempt(%s, false, repeat('e', 1001))$$, :one),
 	'54000', 'error_message must be at most 1000 characters', 'an error message of 1001 characters is refused');
 SELECT is((SELECT attempts::int FROM actions WHERE action_id = :one), 1, 'the refused attempt is not counted');
+-- and its provider's code: at most 64 characters, kept with the failure, dropped by a success
+SELECT is(record_attempt(:one, false, 'quota', error_code => repeat('C', 64)), 'attempted'::push_status, 'an error code of 64 characters is kept');
+SELECT throws_ok(format($$SELECT record_attempt(%s, false, 'x', error_code => repeat('C', 65))$$, :one),
+	'54000', 'error_code must be at most 64 characters', 'an error code of 65 characters is refused');
+SELECT is((SELECT length(error_code) FROM actions WHERE action_id = :one), 64, 'the failure keeps its code');
+SELECT is(record_attempt(:one, true), 'sent'::push_status, 'a success');
+SELECT is((SELECT error_code FROM actions WHERE action_id = :one), NULL, 'leaves no code');
 
 -- app names: NULL, empty and too long, each with its own SQLSTATE and no row in the message
 SELECT throws_ok($$SELECT create_app(NULL)$$, '22004', 'app name must not be NULL', 'a NULL name is 22004, as documented');

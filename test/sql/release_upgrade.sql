@@ -37,7 +37,8 @@ SELECT app_id, count(*) AS failures FROM push_actions.actions WHERE status IN ('
 CREATE VIEW digests AS
 SELECT 'apps' AS t, count(*) AS n, md5(string_agg(x::text, E'\n' ORDER BY x::text)) AS digest FROM push_actions.apps x
 UNION ALL SELECT 'pushes', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.pushes x
-UNION ALL SELECT 'actions', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.actions x
+-- actions' columns of 1.0 (1.2 adds error_code, NULL for the rows before it)
+UNION ALL SELECT 'actions', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM (SELECT status, attempts, action_id, app_id, campaign_id, device_id, create_time, updated_at, push_id, profile_id, device_token, platform, channel, error_message FROM push_actions.actions) x
 UNION ALL SELECT 'daily_rollups', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.daily_rollups x
 UNION ALL SELECT 'kept', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM kept x
 UNION ALL SELECT 'my_campaigns', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM my_campaigns x
@@ -167,7 +168,7 @@ SELECT record_attempt(action_id, true, app_id => :app_1_1) FROM actions WHERE pu
 SELECT d.device_id, track_event(d.delivery_id, d.delivery_token, 'opened') FROM push_deliveries(:'push_1_1', :'token_1_1') d
 WHERE d.device_id = 1;
 CREATE VIEW digests AS
-SELECT 'actions' AS t, count(*) AS n, md5(string_agg(x::text, E'\n' ORDER BY x::text)) AS digest FROM push_actions.actions x
+SELECT 'actions' AS t, count(*) AS n, md5(string_agg(x::text, E'\n' ORDER BY x::text)) AS digest FROM (SELECT status, attempts, action_id, app_id, campaign_id, device_id, create_time, updated_at, push_id, profile_id, device_token, platform, channel, error_message FROM push_actions.actions) x
 UNION ALL SELECT 'message_status', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.message_status x
 UNION ALL SELECT 'campaign_overview', count(*), md5(string_agg(x::text, E'\n' ORDER BY x::text)) FROM push_actions.campaign_overview x;
 CREATE TABLE before_update AS SELECT * FROM digests;

@@ -28,7 +28,9 @@ sub extension_node
 }
 
 # "table|rows|md5" for every table of the extension and the user tables
-# named, in a fixed order: equal digests mean equal rows.
+# named, in a fixed order: equal digests mean equal rows.  A row is read as
+# JSON without its NULL columns, so that a column a later version adds (NULL
+# in the rows written before it) leaves an updated database's digest alone.
 sub table_digests
 {
 	my ($node, $db, @user_tables) = @_;
@@ -36,7 +38,7 @@ sub table_digests
 		map({ "push_actions.$_" } qw(apps pushes actions daily_rollups)),
 		@user_tables);
 	my $sql = join "\nUNION ALL\n", map {
-		"SELECT '$_', count(*), md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) FROM $_ x"
+		"SELECT '$_', count(*), md5(coalesce(string_agg(r, E'\\n' ORDER BY r), '')) FROM (SELECT jsonb_strip_nulls(to_jsonb(x))::text AS r FROM $_ x) x"
 	} @tables;
 	return $node->safe_psql($db, $sql);
 }

@@ -514,13 +514,20 @@ END $$;
 my $up_rows = q{SELECT string_agg(format('%s:%s:%s', app_id, status, attempts), ' ' ORDER BY action_id) FROM push_actions.actions};
 my $up_before = $coord->safe_psql('pa_up', $up_rows);
 $coord->safe_psql('pa_up', 'ALTER EXTENSION push_actions UPDATE');
-is($coord->safe_psql('pa_up', 'SELECT push_actions.distribute()'), 'distributed the tables the update added',
-	'distribute() after the update distributes the tables it added');
+is($coord->safe_psql('pa_up', 'SELECT push_actions.distribute()'), 'distributed what the update added',
+	'distribute() after the update distributes the table and the write call\'s new form it added');
 is($coord->safe_psql('pa_up', 'SELECT push_actions.distribute()'), 'nothing to do: already distributed', 'and then nothing more');
 is(join(' ', map { $_->safe_psql('pa_up', q{SELECT extversion FROM pg_extension WHERE extname = 'push_actions'}) } @nodes),
 	join(' ', ($version) x scalar @nodes), "a database distributed on 1.1 updates to $version on every node");
 is($coord->safe_psql('pa_up', $up_rows), $up_before, 'the update keeps every action');
 is($coord->safe_psql('pa_up', 'SELECT count(*) FROM push_actions.verify_rollups()'), '0', 'and the kept roll-ups');
+like($coord->safe_psql('pa_up', q{EXPLAIN (COSTS OFF) SELECT push_actions.record_attempt(1, false, 'quota', app_id => 1, error_code => 'UNREGISTERED')}),
+	qr/Task Count: 1/, 'record_attempt in its new form, naming its app, runs whole on one worker');
+my $up_action = $coord->safe_psql('pa_up', q{SELECT min(action_id) FROM push_actions.actions WHERE app_id = 1 AND status = 'attempted'});
+is($coord->safe_psql('pa_up', qq{
+	SELECT push_actions.record_attempt($up_action, false, 'quota', app_id => 1, error_code => 'UNREGISTERED');
+	SELECT error_code FROM push_actions.actions WHERE error_code IS NOT NULL}), "bounced\nUNREGISTERED",
+	'and keeps the code in the column the update added, on the shards');
 is($coord->safe_psql('pa_up', q{SELECT partmethod FROM pg_dist_partition WHERE logicalrelid = 'push_actions_internal.retired_app_tokens'::regclass}),
 	'n', 'the replaced tokens are a reference table, as distribute() makes them');
 like($coord->safe_psql('pa_up', q{
