@@ -80,11 +80,7 @@ q -c "DROP TABLE bare_actions" -c "DELETE FROM pushes WHERE push_id LIKE 'f%'" -
 section "10. kept roll-ups: record_attempt with the maintenance on and off"
 # a pool of attempted actions in one campaign, each its own message
 pool=b00000000000000000000002
-q -c "INSERT INTO pushes (push_id, app_id, campaign_id, payload, expires_at) VALUES ('$pool', 1, 999, '{}', now() + interval '30 days')" \
-  -c "INSERT INTO actions (app_id, push_id, campaign_id, device_id, device_token, platform, status)
-      SELECT 1, '$pool', 999, i, 'tok' || i, 'android', 'attempted' FROM generate_series(1, 200000) i" \
-  -c "VACUUM ANALYZE" >/dev/null
-read -r lo hi <<<"$(q -At -F ' ' -c "SELECT min(action_id), max(action_id) FROM actions WHERE push_id = '$pool'")"
+read -r lo hi <<<"$(attempt_pool $pool 999)"
 # every run starts from the same pool; a run with the maintenance off leaves
 # the pool's kept rows behind, so they are made again from its actions
 reset_pool() {

@@ -34,11 +34,7 @@ PGBENCH_DEFS="-D push=$push" \
 latencies "11. list_push_devices, seed request, limited role" "$WORK/roles_listing_limited.sql" \
 	"11. list_push_devices, seed request, owner" "$WORK/roles_listing_owner.sql"
 pool=b00000000000000000000003
-q -c "INSERT INTO pushes (push_id, app_id, campaign_id, payload, expires_at) VALUES ('$pool', 1, 998, '{}', now() + interval '30 days')" \
-  -c "INSERT INTO actions (app_id, push_id, campaign_id, device_id, device_token, platform, status)
-      SELECT 1, '$pool', 998, i, 'tok' || i, 'android', 'attempted' FROM generate_series(1, 200000) i" \
-  -c "VACUUM ANALYZE" >/dev/null
-read -r lo hi <<<"$(q -At -F ' ' -c "SELECT min(action_id), max(action_id) FROM actions WHERE push_id = '$pool'")"
+read -r lo hi <<<"$(attempt_pool $pool 998)"
 PGBENCH_DEFS="-D lo=$lo -D hi=$hi" \
 	latencies "11. record_attempt, limited role" "$WORK/roles_attempt_limited.sql" \
 	"11. record_attempt, owner" "$WORK/roles_attempt_owner.sql"

@@ -153,6 +153,17 @@ AGG=$BENCH_QUERIES/delivery_summary_
 # query FILE: a query file as one statement (its comment lines and final ; dropped)
 query() { grep -v '^--' "$1" | sed 's/;[[:space:]]*$//'; }
 
+# attempt_pool PUSH CAMPAIGN: a push of app 1 with 200,000 attempted actions in
+# the campaign, each its own message, for record_attempt runs; prints the
+# first and last of their action ids
+attempt_pool() {
+	q -c "INSERT INTO pushes (push_id, app_id, campaign_id, payload, expires_at) VALUES ('$1', 1, $2, '{}', now() + interval '30 days')" \
+	  -c "INSERT INTO actions (app_id, push_id, campaign_id, device_id, device_token, platform, status)
+	      SELECT 1, '$1', $2, i, 'tok' || i, 'android', 'attempted' FROM generate_series(1, 200000) i" \
+	  -c "VACUUM ANALYZE" >/dev/null
+	q -At -F ' ' -c "SELECT min(action_id), max(action_id) FROM actions WHERE push_id = '$1'"
+}
+
 # Measurements 1-3 under the planner settings in SETTINGS, keys marked with P.
 # They run twice: with PostgreSQL's default costs, and with random_page_cost =
 # 1.1 (the usual setting for SSDs or cached data), under which the planner

@@ -44,6 +44,23 @@ BEGIN
 END
 $$;
 
+-- Raises the error for a text past its limit (push_actions.limits()).
+CREATE OR REPLACE FUNCTION push_actions_internal.refuse_longer_than(what text, value text, limit_name text, hint text)
+	RETURNS void
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+DECLARE
+	longest	constant bigint := push_actions_internal.limit_value(limit_name);
+BEGIN
+	IF length(value) > longest THEN
+		RAISE EXCEPTION '% must be at most % characters', what, longest
+			USING ERRCODE = 'program_limit_exceeded',
+			      DETAIL = format('The %s has %s characters.', what, length(value)), HINT = hint;
+	END IF;
+END
+$$;
+
 -- Each write call takes the action's app as an optional last argument:
 -- given, the action is locked by its whole key at once, and on Citus the
 -- call runs whole on the worker that holds the app (distribute() makes these
@@ -60,24 +77,14 @@ DECLARE
 	tries	smallint;
 	new_status	push_actions.push_status;
 	most_tries	constant bigint := push_actions_internal.limit_value('attempts');
-	longest	constant bigint := push_actions_internal.limit_value('error_message_chars');
-	longest_code	constant bigint := push_actions_internal.limit_value('error_code_chars');
 BEGIN
 	IF ok IS NULL THEN
 		RAISE EXCEPTION 'ok must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF length(error_message) > longest THEN
-		RAISE EXCEPTION 'error_message must be at most % characters', longest
-			USING ERRCODE = 'program_limit_exceeded',
-			      DETAIL = format('The message has %s characters.', length(error_message)),
-			      HINT = 'Store the provider''s code and reason, not its whole answer.';
-	END IF;
-	IF length(error_code) > longest_code THEN
-		RAISE EXCEPTION 'error_code must be at most % characters', longest_code
-			USING ERRCODE = 'program_limit_exceeded',
-			      DETAIL = format('The code has %s characters.', length(error_code)),
-			      HINT = 'Pass the provider''s code (push_actions.provider_errors()), its message as error_message.';
-	END IF;
+	PERFORM push_actions_internal.refuse_longer_than('error_message', error_message, 'error_message_chars',
+		'Store the provider''s code and reason, not its whole answer.');
+	PERFORM push_actions_internal.refuse_longer_than('error_code', error_code, 'error_code_chars',
+		'Pass the provider''s code (push_actions.provider_errors()), its message as error_message.');
 	cur := push_actions_internal.lock_action(action_id, app_id);
 	-- A send starts from attempted; a scheduled action passes through it,
 	-- as can_transition() allows.  failed -> attempted is retry()'s alone.

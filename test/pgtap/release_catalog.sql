@@ -142,7 +142,8 @@ INSERT INTO declared VALUES
 ('push_actions.verify_app_roles()', 'f', 's', 'u', false),
 ('push_actions_internal.is_distributed()', 'f', 's', 'u', false),
 ('push_actions.provider_errors()', 'f', 'i', 's', true),
-('push_actions.error_class(text,text)', 'f', 'i', 's', false);
+('push_actions.error_class(text,text)', 'f', 'i', 's', false),
+('push_actions_internal.refuse_longer_than(text,text,text,text)', 'f', 'i', 's', false);
 
 SELECT set_eq($$SELECT signature, prokind, provolatile, proparallel, proisstrict FROM ext_functions$$,
               $$SELECT * FROM declared$$,
@@ -285,7 +286,7 @@ SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
                 'fold_and_delete', 'forbid_key_change', 'forget_rollups', 'is_distributed', 'is_pending_device',
                 'keep_rollups', 'kept_summary_minus', 'limit_value', 'lock_action', 'message_action', 'message_device',
                 'message_person', 'new_app_token', 'new_push_id', 'platforms', 'policy_apps_of', 'push_error', 'random_key',
-                'refuse_transition', 'role_apps', 'statuses', 'token_platforms', 'writer_stripe'],
+                'refuse_longer_than', 'refuse_transition', 'role_apps', 'statuses', 'token_platforms', 'writer_stripe'],
           'the internal helpers live in push_actions_internal');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text) FROM ext_functions p
            WHERE NOT has_function_privilege('public', p.oid, 'EXECUTE')),
