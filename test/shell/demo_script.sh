@@ -20,4 +20,5 @@ check $? "scripts/demo.sql runs to its end with no error but the refused transit
 echo "$out" | grep -q '"code": 200' && echo "$out" | grep -q '"pending_count"'
 check $? "it shows the listing's and push_info's answers"
 echo "$out" | grep -q '"recorded": true' && echo "$out" | grep -q '"code": "REFUSED"'
-check $? "it shows a verified device-reported open and a forged report refused"
+check $? "it shows a verified device-reported open and a forged report refused" \
+	|| echo "$out" | sed -n '/device-reported open/,/campaign_overview/p' | sed 's/^/# /'

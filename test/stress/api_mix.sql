@@ -26,7 +26,8 @@ DECLARE
 BEGIN
 	IF r <= 20 THEN
 		PERFORM push_actions.create_push(1, jsonb_build_object('message', 'stress ' || r),
-			(SELECT jsonb_agg(jsonb_build_object('device_id', (random() * 100000)::int, 'token', 't' || d,
+			-- distinct devices: the same one twice is refused, as it would be sent twice
+			(SELECT jsonb_agg(jsonb_build_object('device_id', (random() * 20000)::int * 5 + d, 'token', 't' || d,
 			                                     'platform', (ARRAY['android', 'ios', 'web'])[1 + d % 3],
 			                                     'profile_id', 'p' || (random() * 20000)::int))
 			 FROM generate_series(1, 1 + (random() * 4)::int) d),
@@ -35,7 +36,7 @@ BEGIN
 		a := stress.some_action();
 		IF a IS NOT NULL THEN
 			PERFORM push_actions.record_attempt(a, random() < 0.6, (ARRAY['Unavailable', 'DeviceNotRegistered'])[1 + (random() < 0.1)::int],
-			                                    random() < 0.05);
+			                                    random() < 0.05, error_code => (ARRAY[NULL, 'QUOTA_EXCEEDED', 'UNREGISTERED'])[1 + floor(random() * 3)::int]);
 		END IF;
 	ELSIF r <= 60 THEN
 		a := stress.some_action();
