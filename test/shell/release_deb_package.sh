@@ -11,8 +11,8 @@ cd "$(dirname "$0")/../.."
 
 echo "1..6"
 
-make -s deb >/dev/null 2>&1
-check $? "make deb builds the package with pg_buildext"
+built=$(make -s deb 2>&1)
+check $? "make deb builds the package with pg_buildext" || echo "$built" | tail -40 | sed 's/^/# /'
 suite=$(debian_suite_for "$PG")
 deb=$(ls dist/postgresql-$PG-push-actions_*_amd64.deb 2>/dev/null | head -1)
 [ -n "$deb" ] || { echo "# no package in dist/: see dist/build.log"; exit 1; }
