@@ -193,10 +193,11 @@ CREATE OR REPLACE FUNCTION push_actions.verify_app_roles()
 	LANGUAGE sql STABLE
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
-SELECT r.role, r.apps, push_actions_internal.policy_apps_of(r.role)
+SELECT r.role, r.apps, e.apps
 FROM (SELECT m.role, array_agg(m.app_id ORDER BY m.app_id) AS apps
-      FROM push_actions.app_roles m JOIN pg_roles o ON o.oid = m.role GROUP BY m.role) r
-WHERE push_actions_internal.policy_apps_of(r.role) IS DISTINCT FROM r.apps
+      FROM push_actions.app_roles m JOIN pg_roles o ON o.oid = m.role GROUP BY m.role) r,
+     LATERAL (SELECT push_actions_internal.policy_apps_of(r.role) AS apps) e
+WHERE e.apps IS DISTINCT FROM r.apps
 ORDER BY r.role
 $$;
 REVOKE EXECUTE ON FUNCTION push_actions.verify_app_roles() FROM PUBLIC;

@@ -81,10 +81,15 @@ BEGIN
 	IF ok IS NULL THEN
 		RAISE EXCEPTION 'ok must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	PERFORM push_actions_internal.refuse_longer_than('error_message', error_message, 'error_message_chars',
-		'Store the provider''s code and reason, not its whole answer.');
-	PERFORM push_actions_internal.refuse_longer_than('error_code', error_code, 'error_code_chars',
-		'Pass the provider''s code (push_actions.provider_errors()), its message as error_message.');
+	-- each PERFORM is a query: a call that passes no text pays for none
+	IF error_message IS NOT NULL THEN
+		PERFORM push_actions_internal.refuse_longer_than('error_message', error_message, 'error_message_chars',
+			'Store the provider''s code and reason, not its whole answer.');
+	END IF;
+	IF error_code IS NOT NULL THEN
+		PERFORM push_actions_internal.refuse_longer_than('error_code', error_code, 'error_code_chars',
+			'Pass the provider''s code (push_actions.provider_errors()), its message as error_message.');
+	END IF;
 	cur := push_actions_internal.lock_action(action_id, app_id);
 	-- A send starts from attempted; a scheduled action passes through it,
 	-- as can_transition() allows.  failed -> attempted is retry()'s alone.
