@@ -33,7 +33,11 @@
 	X(LIMIT_LISTING_VALUES, "listing_in_values", 1000, \
 	  "values of one \"in\" or \"not in\" condition") \
 	X(LIMIT_PENDING_DEVICES, "pending_devices", 1000, \
-	  "device tokens push_info lists (pending_count counts them all)")
+	  "device tokens push_info lists (pending_count counts them all)") \
+	X(LIMIT_DEAD_TOKENS_PAGE, "dead_tokens_page", 10000, \
+	  "dead device tokens in one page of dead_device_tokens") \
+	X(LIMIT_DEVICE_TOKEN_CHARS, "device_token_chars", 1000, \
+	  "characters of a device token that register_device_token takes")
 
 #define PUSH_ACTIONS_LIMIT_ENUM(id, name, value, what) id = value,
 enum

@@ -24,6 +24,7 @@
 #include "delivery_summary.h"
 #include "kept_row.h"
 #include "kept_stripes.h"
+#include "kept_tokens.h"
 #include "plan_cache.h"
 #include "trigger_columns.h"
 
@@ -118,7 +119,7 @@ summary_type(void)
 }
 
 bool
-keep_one_row_update(TriggerData *trigdata)
+keep_one_row_update(TriggerData *trigdata, bool tokens)
 {
 	TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
 	int			attnos[KEY_COLUMNS];
@@ -237,6 +238,8 @@ keep_one_row_update(TriggerData *trigdata)
 			!= SPI_OK_INSERT)
 			elog(ERROR, "keep_rollups: counting into the campaign's stripe failed");
 	}
+	if (tokens)
+		keep_token_update(desc, old_row, new_row);
 
 	SPI_finish();
 	ExecDropSingleTupleTableSlot(old_row);

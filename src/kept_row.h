@@ -12,8 +12,9 @@
 
 /*
  * Keeps the roll-ups of an UPDATE statement that changed one action within
- * its message; false, having done nothing, for any other statement.
+ * its message, and with tokens its token's state; false, having done
+ * nothing, for any other statement.
  */
-extern bool keep_one_row_update(TriggerData *trigdata);
+extern bool keep_one_row_update(TriggerData *trigdata, bool tokens);
 
 #endif							/* KEPT_ROW_H */

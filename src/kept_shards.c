@@ -23,10 +23,22 @@
 #define ACTIONS_NAME "actions"
 #define ACTIONS_TABLE "push_actions.actions"
 
-/* The kept tables the statements write, each replaced by its colocated shard. */
-static const char *const kept_tables[] = {
-	"push_actions_internal.messages",
-	"push_actions_internal.campaign_stripes",
+/*
+ * The kept tables the statements write, each replaced by its colocated
+ * shard.  One that an update added may not be distributed yet (until
+ * distribute() runs again, which then makes it again from the actions):
+ * meanwhile the statements write the worker's own copy, which nothing reads.
+ */
+typedef struct KeptTable
+{
+	const char *name;
+	bool		may_wait;
+} KeptTable;
+
+static const KeptTable kept_tables[] = {
+	{"push_actions_internal.messages", false},
+	{"push_actions_internal.campaign_stripes", false},
+	{"push_actions_internal.device_tokens", true},
 };
 
 #define COLOCATED_SHARD_SQL \
@@ -35,7 +47,7 @@ static const char *const kept_tables[] = {
 	" JOIN pg_catalog.pg_dist_shard k" \
 	"  ON k.shardminvalue = a.shardminvalue AND k.shardmaxvalue = a.shardmaxvalue" \
 	" WHERE a.shardid = $1 AND a.logicalrelid = '" ACTIONS_TABLE "'::pg_catalog.regclass" \
-	"  AND k.logicalrelid = $2::pg_catalog.regclass"
+	"  AND k.logicalrelid = pg_catalog.to_regclass($2)"
 
 static bool
 is_identifier_char(char c)
@@ -65,9 +77,12 @@ replace_name(const char *sql, const char *name, const char *by)
 	return out.data;
 }
 
-/* The shard of the kept table colocated with the shard of actions. */
+/*
+ * The shard of the kept table colocated with the shard of actions; NULL if
+ * there is none and the table may wait for one.
+ */
 static char *
-colocated_shard(int64 actions_shard, const char *kept_table)
+colocated_shard(int64 actions_shard, const char *kept_table, bool may_wait)
 {
 	Oid			types[2] = {INT8OID, TEXTOID};
 	Datum		values[2] = {Int64GetDatum(actions_shard), CStringGetTextDatum(kept_table)};
@@ -76,6 +91,8 @@ colocated_shard(int64 actions_shard, const char *kept_table)
 
 	if (SPI_execute_plan(plan_cache_get(COLOCATED_SHARD_SQL, 2, types), values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "keep_rollups: reading Citus's shards failed");
+	if (SPI_processed == 0 && may_wait)
+		return NULL;
 	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -113,13 +130,14 @@ kept_statements_for(Relation actions, const char **sql, int n)
 	/* the shards are looked up once for all the statements */
 	shard_actions = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(actions)), relname);
 	for (size_t k = 0; k < lengthof(kept_tables); k++)
-		shard_kept[k] = colocated_shard(shard, kept_tables[k]);
+		shard_kept[k] = colocated_shard(shard, kept_tables[k].name, kept_tables[k].may_wait);
 	for (int i = 0; i < n; i++)
 	{
 		char	   *result = replace_name(sql[i], ACTIONS_TABLE, shard_actions);
 
 		for (size_t k = 0; k < lengthof(kept_tables); k++)
-			result = replace_name(result, kept_tables[k], shard_kept[k]);
+			if (shard_kept[k] != NULL)
+				result = replace_name(result, kept_tables[k].name, shard_kept[k]);
 		sql[i] = result;
 	}
 }

@@ -28,6 +28,7 @@
 #include "kept_shards.h"
 #include "kept_statement.h"
 #include "kept_stripes.h"
+#include "kept_tokens.h"
 #include "plan_cache.h"
 
 /* Statements up to this many rows share the plan made for small ones. */
@@ -66,8 +67,8 @@
  * rows that call for the second statement.  The deltas are grouped by their
  * key first and byte-wise, so one sort (no locale's) serves both.
  */
-#define APPLY_SQL(changes, gone, size) \
-	"WITH changes AS NOT MATERIALIZED (" changes "), gone AS (" gone "), message_deltas AS (" \
+#define APPLY_SQL(changes, gone, tokens, size) \
+	"WITH changes AS NOT MATERIALIZED (" changes "), gone AS (" gone ")" tokens ", message_deltas AS (" \
 	" SELECT c.push_id COLLATE \"C\" AS push_id," \
 	"  push_actions_internal.message_person(c.campaign_id, c.profile_id, c.device_id) COLLATE \"C\" AS person," \
 	"  c.app_id, c.campaign_id, c.profile_id," \
@@ -151,17 +152,40 @@
 	"  AND pg_catalog.total(m.summary) > 0" \
 	" /* " size " */"
 
-#define EVENT_TEXTS(changes, gone) \
+/*
+ * What the statement's rows say about their tokens (kept_tokens.h): every
+ * row inserted, every row updated in status or attempts; deleting says
+ * nothing, a token's state being its history.
+ */
+#define TOKENS_KEPT(source) \
+	", token_observations AS NOT MATERIALIZED (" TOKEN_OBSERVATIONS(source) ")," \
+	" token_kept AS (" TOKEN_UPSERT(TOKEN_STATES) ")"
+#define INSERTED_TOKENS \
+	TOKENS_KEPT("SELECT " TOKEN_SOURCE_COLUMNS("n", "n.attempts > 0") " FROM new_rows n")
+#define UPDATED_TOKENS \
+	TOKENS_KEPT("SELECT " TOKEN_SOURCE_COLUMNS("n", "n.attempts > coalesce(o.attempts, 0)") \
+				" FROM new_rows n LEFT JOIN old_rows o ON o.action_id = n.action_id AND o.app_id = n.app_id" \
+				" WHERE o.action_id IS NULL OR (n.status, n.attempts) IS DISTINCT FROM (o.status, o.attempts)")
+
+#define EVENT_TEXTS(changes, gone, tokens) \
 	{ \
-		{APPLY_SQL(changes, gone, "small"), APPLY_SQL(changes, gone, "large")}, \
+		{APPLY_SQL(changes, gone, tokens, "small"), APPLY_SQL(changes, gone, tokens, "large")}, \
 		{SETTLE_SQL(gone, "small"), SETTLE_SQL(gone, "large")} \
 	}
 
-/* [event][apply or settle][small or large] */
-static const char *const statements[3][2][2] = {
-	[KEPT_INSERT] = EVENT_TEXTS(ADDED_ROWS, NO_ROWS_GONE),
-	[KEPT_UPDATE] = EVENT_TEXTS(ADDED_ROWS " UNION ALL " REMOVED_ROWS, CHANGED_ROWS_GONE),
-	[KEPT_DELETE] = EVENT_TEXTS(REMOVED_ROWS, ALL_ROWS_GONE),
+/* [with tokens][event][apply or settle][small or large] */
+static const char *const statements[2][3][2][2] = {
+	/* 1.1's trigger: the roll-ups alone */
+	{
+		[KEPT_INSERT] = EVENT_TEXTS(ADDED_ROWS, NO_ROWS_GONE, ""),
+		[KEPT_UPDATE] = EVENT_TEXTS(ADDED_ROWS " UNION ALL " REMOVED_ROWS, CHANGED_ROWS_GONE, ""),
+		[KEPT_DELETE] = EVENT_TEXTS(REMOVED_ROWS, ALL_ROWS_GONE, ""),
+	},
+	{
+		[KEPT_INSERT] = EVENT_TEXTS(ADDED_ROWS, NO_ROWS_GONE, INSERTED_TOKENS),
+		[KEPT_UPDATE] = EVENT_TEXTS(ADDED_ROWS " UNION ALL " REMOVED_ROWS, CHANGED_ROWS_GONE, UPDATED_TOKENS),
+		[KEPT_DELETE] = EVENT_TEXTS(REMOVED_ROWS, ALL_ROWS_GONE, ""),
+	},
 };
 
 /* Runs a statement through the plan cache; returns SPI's result code. */
@@ -186,7 +210,7 @@ result_count(int column)
 }
 
 void
-keep_statement(TriggerData *trigdata, KeptEvent event, uint64 rows)
+keep_statement(TriggerData *trigdata, KeptEvent event, uint64 rows, bool tokens)
 {
 	int			large = rows > SMALL_STATEMENT_ROWS;
 	int64		out_of_step;
@@ -199,8 +223,8 @@ keep_statement(TriggerData *trigdata, KeptEvent event, uint64 rows)
 	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "SPI_register_trigger_data failed");
 
-	sql[0] = statements[event][0][large];
-	sql[1] = statements[event][1][large];
+	sql[0] = statements[tokens][event][0][large];
+	sql[1] = statements[tokens][event][1][large];
 	kept_statements_for(trigdata->tg_relation, sql, lengthof(sql));
 	if (run_statement(sql[0]) != SPI_OK_SELECT)
 		elog(ERROR, "keep_rollups: applying the deltas failed");

@@ -18,8 +18,9 @@ typedef enum KeptEvent
 
 /*
  * Applies what a statement did to actions (rows: the rows its transition
- * tables hold, at least one) to the kept messages and campaign stripes.
+ * tables hold, at least one) to the kept messages and campaign stripes, and
+ * with tokens to the device tokens' states.
  */
-extern void keep_statement(TriggerData *trigdata, KeptEvent event, uint64 rows);
+extern void keep_statement(TriggerData *trigdata, KeptEvent event, uint64 rows, bool tokens);
 
 #endif							/* KEPT_STATEMENT_H */

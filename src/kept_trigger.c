@@ -6,8 +6,9 @@
  *	  written (sql/src/kept_tables.sql has the tables and why).  The one
  *	  entry point of the kept roll-ups: it takes one action updated within
  *	  its message the short way (kept_row.c) and every other statement the
- *	  general way (kept_statement.c).  Before either, from 1.2 on, the
- *	  statement's rows are checked against the state machine (writes_rules.c).
+ *	  general way (kept_statement.c).  From 1.2 on, the statement's rows are
+ *	  first checked against the state machine (writes_rules.c), and both
+ *	  ways also keep the device tokens' states (kept_tokens.h).
  */
 #include "postgres.h"
 
@@ -38,7 +39,10 @@ keep_rollups(PG_FUNCTION_ARGS)
 	return keep(fcinfo, false);
 }
 
-/* From 1.2: the state machine on the statement's rows, then the roll-ups. */
+/*
+ * From 1.2: the state machine on the statement's rows, then the roll-ups and
+ * the device tokens' states.
+ */
 PG_FUNCTION_INFO_V1(keep_rollups_checked);
 Datum
 keep_rollups_checked(PG_FUNCTION_ARGS)
@@ -89,8 +93,8 @@ keep(FunctionCallInfo fcinfo, bool checked)
 		return PointerGetDatum(NULL);
 	if (checked)
 		writes_check_statement(trigdata);
-	if (kept_event == KEPT_UPDATE && keep_one_row_update(trigdata))
+	if (kept_event == KEPT_UPDATE && keep_one_row_update(trigdata, checked))
 		return PointerGetDatum(NULL);
-	keep_statement(trigdata, kept_event, rows);
+	keep_statement(trigdata, kept_event, rows, checked);
 	return PointerGetDatum(NULL);
 }

@@ -9,6 +9,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/timestamp.h"
 
 #include "compat.h"
 #include "provider_errors.h"
@@ -114,6 +115,73 @@ provider_error_class_sql(PG_FUNCTION_ARGS)
 	class = provider_error_class(code ? VARDATA_ANY(code) : NULL, code ? VARSIZE_ANY_EXHDR(code) : 0,
 								 message ? VARDATA_ANY(message) : NULL, message ? VARSIZE_ANY_EXHDR(message) : 0);
 	PG_RETURN_TEXT_P(cstring_to_text(provider_error_class_name(class)));
+}
+
+/*
+ * The moment a provider says the token stopped being valid, in milliseconds
+ * since 1970, from APNs's answer to a token gone ({"reason": "Unregistered",
+ * "timestamp": 1700000000000}) passed as the message; -1 when the message
+ * carries none.  Only the digits are read, so any JSON spacing works.
+ */
+static int64
+apns_timestamp_ms(const char *message, int len)
+{
+	static const char key[] = "\"timestamp\"";
+	int			klen = sizeof(key) - 1;
+
+	for (int at = 0; at + klen <= len; at++)
+	{
+		int64		ms = 0;
+		int			digits = 0;
+		int			p;
+
+		if (strncmp(message + at, key, klen) != 0)
+			continue;
+		p = at + klen;
+		while (p < len && (message[p] == ' ' || message[p] == '\t' || message[p] == ':' || message[p] == '"'))
+			p++;
+		/* 15 digits reach the year 33658: enough, and no overflow */
+		while (p < len && message[p] >= '0' && message[p] <= '9' && digits < 15)
+			ms = ms * 10 + (message[p++] - '0'), digits++;
+		if (digits > 0 && (p == len || message[p] < '0' || message[p] > '9'))
+			return ms;
+	}
+	return -1;
+}
+
+bool
+provider_gone_time(const char *code, int code_len, const char *message, int message_len, TimestampTz *at)
+{
+	int64		ms;
+
+	if (message == NULL ||
+		provider_error_class(code, code_len, message, message_len) != ERROR_CLASS_gone)
+		return false;
+	ms = apns_timestamp_ms(message, message_len);
+	if (ms < 0)
+		return false;
+	/* Unix milliseconds to PostgreSQL's microseconds since 2000 */
+	*at = (TimestampTz) ms * 1000 - (TimestampTz) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+	return true;
+}
+
+/*
+ * push_actions_internal.provider_error_time(error_code text, error_message
+ * text) -> timestamptz: provider_gone_time() for SQL, NULL when none.
+ */
+PG_FUNCTION_INFO_V1(provider_error_time);
+Datum
+provider_error_time(PG_FUNCTION_ARGS)
+{
+	text	   *code = PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0);
+	text	   *message = PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1);
+	TimestampTz at;
+
+	if (message == NULL ||
+		!provider_gone_time(code ? VARDATA_ANY(code) : NULL, code ? VARSIZE_ANY_EXHDR(code) : 0,
+							VARDATA_ANY(message), VARSIZE_ANY_EXHDR(message), &at))
+		PG_RETURN_NULL();
+	PG_RETURN_TIMESTAMPTZ(at);
 }
 
 /*

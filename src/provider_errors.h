@@ -16,6 +16,8 @@
 #ifndef PROVIDER_ERRORS_H
 #define PROVIDER_ERRORS_H
 
+#include "datatype/timestamp.h"
+
 /* X(class) */
 #define PROVIDER_ERROR_CLASSES(X) \
 	X(gone) X(invalid) X(configuration) X(message) X(retry) X(unknown)
@@ -105,5 +107,12 @@ typedef enum ProviderErrorClass
 extern ProviderErrorClass provider_error_class(const char *code, int code_len,
 											   const char *message, int message_len);
 extern const char *provider_error_class_name(ProviderErrorClass class);
+
+/*
+ * For an error that says the token is gone, the moment the provider gives
+ * for it in the message (APNs's "timestamp"); false when there is none.
+ */
+extern bool provider_gone_time(const char *code, int code_len, const char *message, int message_len,
+							   TimestampTz *at);
 
 #endif							/* PROVIDER_ERRORS_H */

@@ -275,6 +275,7 @@ typedef struct StatusKind
 
 static const StatusKind status_kinds[] = {
 	{"error", push_status_is_error},
+	{"success", push_status_is_success},
 	{"unfinished", push_status_is_unfinished},
 	{"awaiting_delivery", push_status_is_awaiting_delivery},
 	{"device_event", push_status_is_device_event},

@@ -90,24 +90,7 @@ CREATE OR REPLACE TRIGGER apps_keys_fixed BEFORE UPDATE OF app_id ON push_action
 	FOR EACH ROW EXECUTE FUNCTION push_actions_internal.forbid_key_change();
 
 -- Deleting a push or an app deletes its actions (ON DELETE CASCADE, per
--- statement), with the owner's rights like a foreign key's cascade (see above).
-CREATE OR REPLACE FUNCTION push_actions_internal.delete_child_actions() RETURNS trigger
-	LANGUAGE plpgsql SECURITY DEFINER
-	SET search_path = pg_catalog, push_actions, pg_temp
-	AS $$
-BEGIN
-	IF TG_TABLE_NAME = 'pushes' THEN
-		DELETE FROM push_actions.actions a USING old_rows o
-		WHERE a.app_id = o.app_id AND a.push_id = o.push_id;
-	ELSE
-		DELETE FROM push_actions.actions a USING old_rows o WHERE a.app_id = o.app_id;
-		-- the app's campaigns, which its actions' deletion left at zero
-		DELETE FROM push_actions_internal.campaign_stripes s USING old_rows o WHERE s.app_id = o.app_id;
-	END IF;
-	RETURN NULL;
-END
-$$;
-REVOKE EXECUTE ON FUNCTION push_actions_internal.delete_child_actions() FROM PUBLIC;
+-- statement): delete_child_actions() is in store_cascades.sql.
 CREATE OR REPLACE TRIGGER pushes_delete_actions AFTER DELETE ON push_actions.pushes
 	REFERENCING OLD TABLE AS old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION push_actions_internal.delete_child_actions();

@@ -17,3 +17,8 @@ CREATE OR REPLACE FUNCTION push_actions.error_class(error_code text, error_messa
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION push_actions.error_class(text, text) IS
 	'what a provider''s error means for the token: gone, invalid, configuration, message, retry or unknown';
+
+-- For an error that says the token is gone, the moment the provider gives
+-- for it in the message (APNs's "timestamp", in milliseconds); else NULL.
+CREATE OR REPLACE FUNCTION push_actions_internal.provider_error_time(error_code text, error_message text) RETURNS timestamptz
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;

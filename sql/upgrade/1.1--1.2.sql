@@ -1,8 +1,9 @@
 \echo Use "ALTER EXTENSION push_actions UPDATE TO '1.2'" to load this file. \quit
 
 -- 1.2 (in development): app tokens that can be rotated, the limits in one
--- table, pushes that refuse what would double-send or overflow, and the
--- state machine on every write (the kept roll-ups' trigger function).
+-- table, pushes that refuse what would double-send or overflow, the state
+-- machine on every write (the kept roll-ups' trigger function), and the
+-- device tokens' kept state.
 --
 -- Written as the hand-made part of the step (ALTERs, data conversion, drops)
 -- and includes of the current definitions of what it creates or replaces:
@@ -12,19 +13,22 @@
 -- EXISTS (indexes), so including them replaces what changed and keeps what
 -- did not.
 --
--- On a database already distributed by Citus, the two new tables come
+-- On a database already distributed by Citus, the new tables come
 -- without their foreign keys to apps: the workers update after the
 -- coordinator, and Citus takes such a key only once a table is on every
 -- node.  distribute(), called again after the update, makes
 -- retired_app_tokens a reference table with its key (app_roles has none on
--- Citus).
+-- Citus) and distributes device_tokens.
 
 \ir ../src/store_vocabulary.sql
 \ir ../src/api_limits.sql
 \ir ../src/tokens_errors.sql
+\ir ../src/tokens_tables.sql
+\ir ../src/store_cascades.sql
 \ir ../src/apps_roles.sql
 \ir ../src/apps_tokens.sql
 \ir ../src/apps_api.sql
+\ir ../src/tokens_api.sql
 \ir ../src/writes_create.sql
 
 -- actions keep the provider's code of their last failure; record_attempt
@@ -67,7 +71,18 @@ DROP FUNCTION push_actions.record_attempt_1_1(bigint, boolean, text, boolean, bi
 \ir ../src/listing_views.sql
 \ir ../src/push_info_views.sql
 \ir ../src/retention_views.sql
+\ir ../src/tokens_views.sql
 \ir ../src/distribution.sql
+
+-- The tokens' states from what the actions hold; on a distributed database,
+-- distribute() called again makes them once their table is distributed.
+DO $$
+BEGIN
+	IF NOT push_actions_internal.is_distributed() THEN
+		PERFORM push_actions_internal.merge_live_device_tokens();
+	END IF;
+END
+$$;
 
 -- record_attempt (writes_status.sql) now asks error_class()
 DROP FUNCTION push_actions_internal.is_dead_token_error(text);

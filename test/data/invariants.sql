@@ -2,7 +2,8 @@
 -- violations (all 0 when the data is sound): no action in a state the state
 -- machine cannot reach, campaign_overview equal to a plain-SQL recomputation
 -- from actions and daily_rollups, the kept roll-ups equal to theirs
--- (verify_rollups()), and every B-tree index of the extension's
+-- (verify_rollups()), the device tokens' states in step with the actions
+-- (verify_device_tokens()), and every B-tree index of the extension's
 -- tables consistent with its table (amcheck raises an error where not).
 -- Used after crashes (test/t/crash_recovery.pl) and after make stress.
 -- Needs the amcheck extension.
@@ -54,6 +55,8 @@ SELECT 'campaign_overview differs from its recomputation', (
 UNION ALL
 SELECT 'kept roll-ups differing from their recomputation', (SELECT count(*) FROM push_actions.verify_rollups())
 UNION ALL
+SELECT 'device tokens whose state misses the live actions or contradicts itself', (SELECT count(*) FROM push_actions.verify_device_tokens())
+UNION ALL
 SELECT 'B-tree indexes amcheck could not check', (
 	SELECT count(*) - (SELECT count(*) FROM (SELECT bt_index_check(i.indexrelid, true) FROM pg_index i
 	                   JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam AND am.amname = 'btree'
@@ -62,4 +65,5 @@ SELECT 'B-tree indexes amcheck could not check', (
 	WHERE i.indrelid = ANY (t.tables))
 FROM (SELECT ARRAY['push_actions.actions'::regclass, 'push_actions.pushes'::regclass,
                    'push_actions.apps'::regclass, 'push_actions.daily_rollups'::regclass,
-                   'push_actions_internal.messages'::regclass, 'push_actions_internal.campaign_stripes'::regclass] AS tables) t;
+                   'push_actions_internal.messages'::regclass, 'push_actions_internal.campaign_stripes'::regclass,
+                   'push_actions_internal.device_tokens'::regclass] AS tables) t;

@@ -143,7 +143,15 @@ INSERT INTO declared VALUES
 ('push_actions_internal.is_distributed()', 'f', 's', 'u', false),
 ('push_actions.provider_errors()', 'f', 'i', 's', true),
 ('push_actions.error_class(text,text)', 'f', 'i', 's', false),
-('push_actions_internal.refuse_longer_than(text,text,text,text)', 'f', 'i', 's', false);
+('push_actions_internal.refuse_longer_than(text,text,text,text)', 'f', 'i', 's', false),
+('push_actions_internal.provider_error_time(text,text)', 'f', 'i', 's', false),
+('push_actions_internal.keep_token_registration(bigint,text,text,timestamp with time zone)', 'f', 'v', 'u', true),
+('push_actions_internal.merge_live_device_tokens()', 'f', 'v', 'u', true),
+('push_actions_internal.device_tokens_check()', 'f', 'i', 's', true),
+('push_actions.register_device_token(bigint,text,text,timestamp with time zone)', 'f', 'v', 'u', false),
+('push_actions.dead_device_tokens(text,timestamp with time zone,text,integer)', 'f', 's', 'u', false),
+('push_actions.verify_device_tokens()', 'f', 's', 'u', false),
+('push_actions.rebuild_device_tokens(boolean)', 'f', 'v', 'u', false);
 
 SELECT set_eq($$SELECT signature, prokind, provolatile, proparallel, proisstrict FROM ext_functions$$,
               $$SELECT * FROM declared$$,
@@ -160,18 +168,23 @@ SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions
           ARRAY['push_actions.explain_push_devices(jsonb,boolean)', 'push_actions.list_push_devices(jsonb)',
                 'push_actions.list_push_devices(text)',
                 'push_actions_internal.app_visible(bigint)', 'push_actions_internal.keep_rollups()',
+                'push_actions_internal.keep_token_registration(bigint,text,text,timestamp with time zone)',
+                'push_actions_internal.merge_live_device_tokens()',
                 'push_actions_internal.policy_apps_of(oid)', 'push_actions_internal.random_key()',
                 'push_actions_internal.role_apps()', 'push_actions_internal.writer_stripe()'],
-          'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables, the three that read the apps'' policies, the trigger that keeps the roll-ups, the key generator and the backend''s stripe');
+          'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables, the three that read the apps'' policies, the trigger that keeps the roll-ups, the two that write the tokens'' states, the key generator and the backend''s stripe');
 SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions WHERE prosecdef),
-          ARRAY['push_actions.app_for_token(text)', 'push_actions.grant_app(regrole,bigint)', 'push_actions.push_deliveries(text,text)',
+          ARRAY['push_actions.app_for_token(text)',
+                'push_actions.dead_device_tokens(text,timestamp with time zone,text,integer)',
+                'push_actions.grant_app(regrole,bigint)', 'push_actions.push_deliveries(text,text)',
                 'push_actions.rebuild_app_roles()', 'push_actions.revoke_app(regrole,bigint)',
                 'push_actions.rotate_app_key(bigint,interval)', 'push_actions.rotate_app_token(bigint,interval)',
                 'push_actions.track_event(text,text,push_actions.push_status,timestamp with time zone)',
                 'push_actions_internal.app_roles_changed()',
                 'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()',
-                'push_actions_internal.forget_rollups()', 'push_actions_internal.keep_rollups()'],
-          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, the two that keep the roll-ups no API role may write, the three that use the app keys, the two that use the replaced tokens'' hashes no API role may read and the four that make the apps'' policies, which only the tables'' owner may');
+                'push_actions_internal.forget_rollups()', 'push_actions_internal.keep_rollups()',
+                'push_actions_internal.keep_token_registration(bigint,text,text,timestamp with time zone)'],
+          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, the three that keep the roll-ups and the tokens'' states no API role may write, the three that use the app keys, the three that use the replaced tokens'' hashes or the tokens'' states no API role may read and the four that make the apps'' policies, which only the tables'' owner may');
 -- the vocabulary functions are inlined, which a SET option would prevent:
 -- they pin nothing and name every object with its schema instead
 CREATE TEMP TABLE inlined (signature text);
@@ -282,22 +295,25 @@ SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
            WHERE p.pronamespace = 'push_actions_internal'::regnamespace),
           ARRAY['add_devices', 'app_roles_changed', 'app_scope_policy', 'app_scoped_tables', 'app_visible',
                 'app_visible_support', 'check_action_parents', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
-                'delivery_token', 'delivery_token_matches', 'devices_json', 'find_push',
+                'delivery_token', 'delivery_token_matches', 'device_tokens_check', 'devices_json', 'find_push',
                 'fold_and_delete', 'forbid_key_change', 'forget_rollups', 'is_distributed', 'is_pending_device',
-                'keep_rollups', 'kept_summary_minus', 'limit_value', 'lock_action', 'message_action', 'message_device',
-                'message_person', 'new_app_token', 'new_push_id', 'platforms', 'policy_apps_of', 'push_error', 'random_key',
+                'keep_rollups', 'keep_token_registration', 'kept_summary_minus', 'limit_value', 'lock_action',
+                'merge_live_device_tokens', 'message_action', 'message_device',
+                'message_person', 'new_app_token', 'new_push_id', 'platforms', 'policy_apps_of', 'provider_error_time',
+                'push_error', 'random_key',
                 'refuse_longer_than', 'refuse_transition', 'role_apps', 'statuses', 'token_platforms', 'writer_stripe'],
           'the internal helpers live in push_actions_internal');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text) FROM ext_functions p
            WHERE NOT has_function_privilege('public', p.oid, 'EXECUTE')),
           ARRAY['push_actions.distribute()', 'push_actions.grant_app(regrole,bigint)', 'push_actions.rebuild_app_roles()',
+                'push_actions.rebuild_device_tokens(boolean)',
                 'push_actions.rebuild_rollups()', 'push_actions.revoke_app(regrole,bigint)', 'push_actions.rotate_app_key(bigint,interval)',
                 'push_actions.rotate_app_token(bigint,interval)', 'push_actions.set_reference_key_triggers(boolean)',
-                'push_actions.verify_app_roles()', 'push_actions.verify_rollups()',
+                'push_actions.verify_app_roles()', 'push_actions.verify_device_tokens()', 'push_actions.verify_rollups()',
                 'push_actions_internal.app_roles_changed()', 'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()',
                 'push_actions_internal.forbid_key_change()', 'push_actions_internal.forget_rollups()',
-                'push_actions_internal.keep_rollups()'],
-          'PUBLIC may not execute the trigger functions, the owner''s switch of the key triggers, the key and token rotations, the roll-ups'' and the app roles'' check and rebuild, grant_app, revoke_app nor distribute()');
+                'push_actions_internal.keep_rollups()', 'push_actions_internal.merge_live_device_tokens()'],
+          'PUBLIC may not execute the trigger functions, the owner''s switch of the key triggers, the key and token rotations, the roll-ups'', the tokens'' states'' and the app roles'' check and rebuild, grant_app, revoke_app nor distribute()');
 SELECT is((SELECT count(*)::int FROM ext_functions f JOIN pg_proc p ON p.oid = f.oid
            WHERE p.pronamespace = 'push_actions'::regnamespace AND p.prorettype = 'trigger'::regtype), 0,
           'no trigger function in the API schema');

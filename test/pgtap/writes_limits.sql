@@ -16,9 +16,9 @@ CREATE FUNCTION pg_temp.limit_of(name text) RETURNS bigint LANGUAGE sql AS $$
 
 -- one table of limits, the same values as the code and the tables enforce
 SELECT is((SELECT array_agg(name ORDER BY name) FROM limits()),
-	'{app_name_chars,attempts,devices_per_call,devices_per_push,error_code_chars,error_message_chars,listing_conditions,listing_in_values,listing_limit,payload_bytes,pending_devices,push_lifetime_days}',
+	'{app_name_chars,attempts,dead_tokens_page,device_token_chars,devices_per_call,devices_per_push,error_code_chars,error_message_chars,listing_conditions,listing_in_values,listing_limit,payload_bytes,pending_devices,push_lifetime_days}',
 	'limits() lists every limit');
-SELECT is((SELECT count(*)::int FROM limits() WHERE value > 0 AND length(description) > 10), 12, 'each with a value and what it bounds');
+SELECT is((SELECT count(*)::int FROM limits() WHERE value > 0 AND length(description) > 10), 14, 'each with a value and what it bounds');
 SELECT is(push_actions_internal.limit_value('payload_bytes'), 4096::bigint, 'limit_value reads the same table');
 SELECT throws_ok($$SELECT push_actions_internal.limit_value('nonsense')$$, '42704', 'push_actions has no limit named "nonsense"',
 	'an unknown limit is an error');

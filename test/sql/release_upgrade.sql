@@ -56,6 +56,9 @@ SELECT count(*) AS tables_compared FROM before_update b JOIN digests d USING (t,
 -- the update built the kept roll-ups from 1.0's actions
 SELECT count(*) AS kept_messages FROM push_actions_internal.messages;
 SELECT count(*) AS rollups_out_of_step FROM push_actions.verify_rollups();
+-- and the device tokens' states from its actions
+SELECT count(*) AS tokens, count(*) FILTER (WHERE NOT alive) AS dead FROM push_actions.device_token_states;
+SELECT count(*) AS tokens_out_of_step FROM push_actions.verify_device_tokens();
 -- the stored values read back the same, as text and in binary
 SELECT k.campaign_id, k.summary, k.furthest,
        delivery_summary_send(k.summary) = b.summary AND push_status_send(k.furthest) = b.furthest AS binary_unchanged
@@ -177,6 +180,10 @@ SELECT extversion = (SELECT default_version FROM pg_available_extensions WHERE n
 FROM pg_extension WHERE extname = 'push_actions';
 SELECT t, n, b.digest = d.digest AS unchanged FROM before_update b JOIN digests d USING (t, n) ORDER BY t;
 SELECT count(*) AS rollups_out_of_step FROM push_actions.verify_rollups();
+-- the device tokens' states, from the actions 1.1 wrote
+SELECT platform, device_token, alive, last_success_at IS NOT NULL AS succeeded FROM push_actions.device_token_states
+WHERE app_id = :app_1_1 ORDER BY device_token;
+SELECT count(*) AS tokens_out_of_step FROM push_actions.verify_device_tokens();
 SET search_path = pg_catalog;
 \set ECHO none
 \i test/data/extension_catalog.sql
