@@ -15,9 +15,12 @@ CREATE OR REPLACE FUNCTION push_actions_internal.new_push_id() RETURNS text
 -- device well formed, with a token where its platform needs one, none twice
 -- (by device id or token) in the call or in the push, and within the limits
 -- (api_limits.sql).  The push is new or locked by the caller, so the count
--- and the repeats it reads cannot change under it.  Returns the devices added.
+-- and the repeats it reads cannot change under it.  The devices at the
+-- (0-based) positions in skip are checked but not added.  Returns the
+-- devices added.
 CREATE OR REPLACE FUNCTION push_actions_internal.add_devices(app_id bigint, push_id text,
-	campaign_id bigint, status push_actions.push_status, devices jsonb, push_is_new boolean)
+	campaign_id bigint, status push_actions.push_status, devices jsonb, push_is_new boolean,
+	skip integer[] DEFAULT '{}')
 	RETURNS bigint
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
@@ -122,17 +125,35 @@ BEGIN
 	SELECT add_devices.app_id, add_devices.push_id, add_devices.campaign_id, (d.e ->> 'device_id')::bigint,
 	       d.e ->> 'profile_id', d.e ->> 'token', d.e ->> 'platform', 'push', add_devices.status, 0
 	FROM jsonb_array_elements(devices) WITH ORDINALITY AS d(e, i)
+	WHERE d.i - 1 <> ALL (skip)
 	ORDER BY d.i;
 	GET DIAGNOSTICS added = ROW_COUNT;
 	RETURN added;
 END
 $$;
 
-CREATE OR REPLACE FUNCTION push_actions.create_push(
-	app_id bigint, payload jsonb, devices jsonb,
-	campaign_id bigint DEFAULT NULL, send_at timestamptz DEFAULT NULL,
-	expires_at timestamptz DEFAULT NULL)
-	RETURNS text
+-- The devices of a call whose tokens are dead (tokens_tables.sql): their
+-- 0-based positions.  With the owner's rights, to read the tokens' states,
+-- for an app the caller may see.
+CREATE OR REPLACE FUNCTION push_actions_internal.dead_token_positions(app_id bigint, devices jsonb)
+	RETURNS integer[]
+	LANGUAGE sql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+SELECT coalesce(array_agg(d.i - 1 ORDER BY d.i), '{}')
+FROM jsonb_array_elements(devices) WITH ORDINALITY AS d(e, i)
+WHERE push_actions_internal.app_visible(app_id)
+  AND EXISTS (SELECT 1 FROM push_actions_internal.device_tokens t
+              WHERE t.app_id = dead_token_positions.app_id AND t.platform = d.e ->> 'platform'
+                AND t.device_token = d.e ->> 'token' AND t.dead_since IS NOT NULL)
+$$;
+
+-- A push and its actions, from create_push and create_push_skipping_dead:
+-- with skip_dead, the devices whose tokens are dead are left out and named
+-- in skipped ({"index", "device_id"}); when none is left, no push is made.
+CREATE OR REPLACE FUNCTION push_actions_internal.new_push(
+	app_id bigint, payload jsonb, devices jsonb, campaign_id bigint, send_at timestamptz,
+	expires_at timestamptz, skip_dead boolean, OUT push_id text, OUT skipped jsonb)
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$
@@ -141,8 +162,9 @@ DECLARE
 	expiry		timestamptz := coalesce(expires_at, now() + interval '30 days');
 	lifetime	constant bigint := push_actions_internal.limit_value('push_lifetime_days');
 	largest		constant bigint := push_actions_internal.limit_value('payload_bytes');
+	dead		integer[] := '{}';
 BEGIN
-	IF app_id IS NULL OR NOT EXISTS (SELECT 1 FROM push_actions.apps a WHERE a.app_id = create_push.app_id) THEN
+	IF app_id IS NULL OR NOT EXISTS (SELECT 1 FROM push_actions.apps a WHERE a.app_id = new_push.app_id) THEN
 		RAISE EXCEPTION 'app % does not exist', coalesce(app_id::text, 'NULL')
 			USING ERRCODE = 'foreign_key_violation';
 	END IF;
@@ -170,16 +192,46 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 
+	IF skip_dead THEN
+		dead := push_actions_internal.dead_token_positions(app_id, devices);
+		skipped := (SELECT coalesce(jsonb_agg(jsonb_build_object('index', p, 'device_id', devices -> p -> 'device_id') ORDER BY p), '[]')
+		            FROM unnest(dead) p);
+	END IF;
+	IF cardinality(dead) = jsonb_array_length(devices) THEN
+		RETURN;
+	END IF;
 	INSERT INTO push_actions.pushes (push_id, app_id, campaign_id, payload, created_at, send_at, expires_at)
 		VALUES (new_id, app_id, campaign_id, payload, now(), send_at, expiry);
 	PERFORM push_actions_internal.add_devices(app_id, new_id, campaign_id,
 		CASE WHEN send_at > now() THEN 'scheduled' ELSE 'attempted' END::push_actions.push_status,
-		devices, true);
-	RETURN new_id;
+		devices, true, dead);
+	push_id := new_id;
 END
 $$;
+
+CREATE OR REPLACE FUNCTION push_actions.create_push(
+	app_id bigint, payload jsonb, devices jsonb,
+	campaign_id bigint DEFAULT NULL, send_at timestamptz DEFAULT NULL,
+	expires_at timestamptz DEFAULT NULL)
+	RETURNS text
+	LANGUAGE sql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$ SELECT (push_actions_internal.new_push(app_id, payload, devices, campaign_id, send_at, expires_at, false)).push_id $$;
 COMMENT ON FUNCTION push_actions.create_push(bigint, jsonb, jsonb, bigint, timestamptz, timestamptz) IS
 	'creates a push and one action per device; returns the 24-hex push_id';
+
+-- create_push that sends nothing to dead tokens (dead_device_tokens()): it
+-- leaves their devices out, after the same checks as every other's, and
+-- names them; when every device is left out, it makes no push.
+CREATE OR REPLACE FUNCTION push_actions.create_push_skipping_dead(
+	app_id bigint, payload jsonb, devices jsonb,
+	campaign_id bigint DEFAULT NULL, send_at timestamptz DEFAULT NULL,
+	expires_at timestamptz DEFAULT NULL, OUT push_id text, OUT skipped jsonb)
+	LANGUAGE sql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$ SELECT * FROM push_actions_internal.new_push(app_id, payload, devices, campaign_id, send_at, expires_at, true) $$;
+COMMENT ON FUNCTION push_actions.create_push_skipping_dead(bigint, jsonb, jsonb, bigint, timestamptz, timestamptz) IS
+	'create_push leaving out the devices whose tokens are dead; returns the push_id (NULL when none was left) and the devices skipped, as [{"index", "device_id"}]';
 
 -- The devices of a call as JSON: JSON text, or a PostgreSQL array literal of
 -- JSON texts, as node-pg sends a JS array.  What is neither is refused as

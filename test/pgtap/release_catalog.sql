@@ -123,7 +123,10 @@ INSERT INTO declared VALUES
 ('push_actions_internal.token_platforms()', 'f', 'i', 's', false),
 ('push_actions_internal.new_app_token()', 'f', 'v', 's', false),
 ('push_actions.rotate_app_token(bigint,interval)', 'f', 'v', 'u', false),
-('push_actions_internal.add_devices(bigint,text,bigint,push_actions.push_status,jsonb,boolean)', 'f', 'v', 'u', false),
+('push_actions_internal.add_devices(bigint,text,bigint,push_actions.push_status,jsonb,boolean,integer[])', 'f', 'v', 'u', false),
+('push_actions_internal.new_push(bigint,jsonb,jsonb,bigint,timestamp with time zone,timestamp with time zone,boolean)', 'f', 'v', 'u', false),
+('push_actions_internal.dead_token_positions(bigint,jsonb)', 'f', 's', 'u', false),
+('push_actions.create_push_skipping_dead(bigint,jsonb,jsonb,bigint,timestamp with time zone,timestamp with time zone)', 'f', 'v', 'u', false),
 ('push_actions.add_push_devices(bigint,text,jsonb)', 'f', 'v', 'u', false),
 ('push_actions.list_push_devices(text)', 'f', 's', 's', false),
 ('push_actions.create_push(bigint,text,text,bigint,timestamp with time zone,timestamp with time zone)', 'f', 'v', 'u', false),
@@ -181,10 +184,11 @@ SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions WHE
                 'push_actions.rotate_app_key(bigint,interval)', 'push_actions.rotate_app_token(bigint,interval)',
                 'push_actions.track_event(text,text,push_actions.push_status,timestamp with time zone)',
                 'push_actions_internal.app_roles_changed()',
-                'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()',
+                'push_actions_internal.check_action_parents()', 'push_actions_internal.dead_token_positions(bigint,jsonb)',
+                'push_actions_internal.delete_child_actions()',
                 'push_actions_internal.forget_rollups()', 'push_actions_internal.keep_rollups()',
                 'push_actions_internal.keep_token_registration(bigint,text,text,timestamp with time zone)'],
-          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, the three that keep the roll-ups and the tokens'' states no API role may write, the three that use the app keys, the three that use the replaced tokens'' hashes or the tokens'' states no API role may read and the four that make the apps'' policies, which only the tables'' owner may');
+          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, the three that keep the roll-ups and the tokens'' states no API role may write, the three that use the app keys, the four that use the replaced tokens'' hashes or the tokens'' states no API role may read and the four that make the apps'' policies, which only the tables'' owner may');
 -- the vocabulary functions are inlined, which a SET option would prevent:
 -- they pin nothing and name every object with its schema instead
 CREATE TEMP TABLE inlined (signature text);
@@ -294,12 +298,12 @@ SELECT is((SELECT array_agg(c.conname::text || ': ' || g.tgenabled::text ORDER B
 SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
            WHERE p.pronamespace = 'push_actions_internal'::regnamespace),
           ARRAY['add_devices', 'app_roles_changed', 'app_scope_policy', 'app_scoped_tables', 'app_visible',
-                'app_visible_support', 'check_action_parents', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
+                'app_visible_support', 'check_action_parents', 'dead_token_positions', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
                 'delivery_token', 'delivery_token_matches', 'device_tokens_check', 'devices_json', 'find_push',
                 'fold_and_delete', 'forbid_key_change', 'forget_rollups', 'is_distributed', 'is_pending_device',
                 'keep_rollups', 'keep_token_registration', 'kept_summary_minus', 'limit_value', 'lock_action',
                 'merge_live_device_tokens', 'message_action', 'message_device',
-                'message_person', 'new_app_token', 'new_push_id', 'platforms', 'policy_apps_of', 'provider_error_time',
+                'message_person', 'new_app_token', 'new_push', 'new_push_id', 'platforms', 'policy_apps_of', 'provider_error_time',
                 'push_error', 'random_key',
                 'refuse_longer_than', 'refuse_transition', 'role_apps', 'statuses', 'token_platforms', 'writer_stripe'],
           'the internal helpers live in push_actions_internal');

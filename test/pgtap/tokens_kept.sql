@@ -4,7 +4,7 @@
 -- does not move.
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(65);
+SELECT plan(72);
 
 SELECT app_id AS a1, apptoken AS k1 FROM create_app('tokens one') \gset
 SELECT app_id AS a2, apptoken AS k2 FROM create_app('tokens two') \gset
@@ -15,6 +15,8 @@ CREATE FUNCTION pg_temp.state(p text, t text) RETURNS text LANGUAGE sql AS $$
 	FROM push_actions.device_token_states WHERE platform = p AND device_token = t $$;
 CREATE FUNCTION pg_temp.action_of(t text) RETURNS bigint LANGUAGE sql AS $$
 	SELECT action_id FROM push_actions.actions WHERE device_token = t ORDER BY action_id DESC LIMIT 1 $$;
+CREATE FUNCTION pg_temp.payload_of(push text) RETURNS jsonb LANGUAGE sql AS $$
+	SELECT payload FROM push_actions.pushes WHERE push_id = push $$;
 CREATE FUNCTION pg_temp.in_step(step text) RETURNS text LANGUAGE sql AS $$
 	SELECT is_empty('SELECT * FROM push_actions.verify_device_tokens()', step || ': verify_device_tokens() finds nothing') $$;
 SET TIME ZONE 'UTC';
@@ -95,8 +97,9 @@ SELECT is(pg_temp.state('android', 'tokD'), 'alive=f dead_since=2027-02-01 00:00
 	'INSERT: a failed action whose code says invalid kills a new token');
 SELECT is(pg_temp.state('android', 'tokE'), 'alive=t dead_since= reason= code=UNAVAILABLE class=retry failures=1 success=t',
 	'one statement''s success and later failure of a token: one failure since the success');
+SELECT format('printf "%%s,7,tokF,web,bounced,1,HTTP 410,2027-02-05 00:00+00,2027-02-05 00:00+00\n" %s', :a1) AS copy_rows \gset
 COPY actions (app_id, device_id, device_token, platform, status, attempts, error_message, create_time, updated_at)
-	FROM PROGRAM 'printf "%s,7,tokF,web,bounced,1,HTTP 410,2027-02-05 00:00+00,2027-02-05 00:00+00\n" 1' (FORMAT csv);
+	FROM PROGRAM :'copy_rows' (FORMAT csv);
 SELECT is(pg_temp.state('web', 'tokF'), 'alive=f dead_since=2027-02-05 00:00:00+00 reason=gone code= class=unknown failures=1 success=f',
 	'COPY: a bounced action kills its token even when nothing names why');
 SELECT pg_temp.in_step('statements');
@@ -119,6 +122,24 @@ SELECT set_eq('SELECT * FROM device_token_states', 'SELECT * FROM before', 'and 
 SELECT is((SELECT array_agg(device_token ORDER BY dead_since, device_token) FROM dead_device_tokens(:'k1')),
 	'{tokD,tokB,tokC}', 'the dead tokens are still dead');
 SELECT pg_temp.in_step('deletes');
+
+-- create_push_skipping_dead leaves the dead tokens' devices out and names them
+SELECT is((SELECT row(push_id IS NOT NULL, skipped)::text FROM create_push_skipping_dead(:a1, '{"m":2}',
+	'[{"device_id":2,"token":"tokB","platform":"android"},{"device_id":10,"token":"tokNew","platform":"android"},
+	  {"device_id":3,"token":"tokC","platform":"web"},{"device_id":11,"token":"tokD","platform":"ios"}]')),
+	'(t,"[{""index"": 0, ""device_id"": 2}, {""index"": 2, ""device_id"": 3}]")',
+	'create_push_skipping_dead: the devices of dead tokens are left out and named (a token of another platform is another)');
+SELECT is((SELECT array_agg(device_token || '/' || platform ORDER BY action_id) FROM actions WHERE app_id = :a1 AND pg_temp.payload_of(push_id) = '{"m": 2}'),
+	'{tokNew/android,tokD/ios}', 'the push went to the others alone');
+SELECT is((SELECT row(push_id IS NULL, jsonb_array_length(skipped))::text FROM create_push_skipping_dead(:a1, '{"m":3}',
+	'[{"device_id":2,"token":"tokB","platform":"android"}]')), '(t,1)', 'when every device is left out, no push is made');
+SELECT is((SELECT count(*)::int FROM pushes WHERE payload = '{"m":3}'), 0, 'not even an empty one');
+SELECT is((SELECT skipped FROM create_push_skipping_dead(:a1, '{"m":4}', '[{"device_id":12,"token":"tokH","platform":"ios"}]')),
+	'[]', 'with no dead token, nothing is skipped');
+SELECT throws_ok(format($$SELECT * FROM push_actions.create_push_skipping_dead(%s, '{}', '[{"device_id":2,"token":"tokB","platform":"android"},{"device_id":5,"platform":"nokia"}]')$$, :a1),
+	'22023', 'devices[1] platform must be one of android, ios, web, electron, huawei, macos, windows, other',
+	'its checks name the caller''s positions');
+SELECT pg_temp.in_step('create_push_skipping_dead');
 
 -- paging: in order of death, a cursor goes on where the page stopped
 SET LOCAL push_actions.unchecked_writes = on;
@@ -175,9 +196,9 @@ SELECT is(rebuild_device_tokens(), 8::bigint, 'rebuild_device_tokens again');
 SELECT pg_temp.in_step('rebuild');
 SELECT is(pg_temp.state('android', 'tokG'), 'alive=t dead_since= reason= code= class= failures=0 success=t',
 	'with the success back');
-SELECT is(rebuild_device_tokens(forget_history => true), 8::bigint, 'forgetting the history');
+SELECT is(rebuild_device_tokens(forget_history => true), 11::bigint, 'forgetting the history');
 SELECT is((SELECT array_agg(device_token ORDER BY device_token) FROM device_token_states WHERE app_id = :a1),
-	'{tokA,tokG}', 'keeps the registered tokens and those of live actions');
+	'{tokA,tokD,tokG,tokH,tokNew}', 'keeps the registered tokens and those of live actions');
 SELECT is(pg_temp.state('ios', 'tokA'), 'alive=t dead_since= reason= code= class= failures=0 success=f',
 	'a registered token keeps its registration alone');
 

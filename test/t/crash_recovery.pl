@@ -4,7 +4,8 @@
 # After each restart: every acknowledged load is there exactly once, live or
 # folded into daily_rollups; no unacknowledged load is half there; no action
 # is in a state the state machine cannot reach; campaign_overview equals a
-# plain-SQL recomputation from actions and daily_rollups; and amcheck finds
+# plain-SQL recomputation from actions and daily_rollups; the kept roll-ups
+# and the device tokens' states are in step (verify_*()); and amcheck finds
 # every B-tree index of the extension's tables consistent with its table.
 use strict;
 use warnings;
@@ -97,6 +98,7 @@ my $invariants = PostgreSQL::Test::Utils::slurp_file('test/data/invariants.sql')
 my $sound = "states the machine cannot reach|0\n"
   . "campaign_overview differs from its recomputation|0\n"
   . "kept roll-ups differing from their recomputation|0\n"
+  . "device tokens whose state misses the live actions or contradicts itself|0\n"
   . "B-tree indexes amcheck could not check|0";
 
 # the check sees an action in a state no write path can make
@@ -110,6 +112,12 @@ like($node->safe_psql('postgres', "BEGIN;
 	INSERT INTO push_actions.actions (app_id, device_id, platform, status) VALUES (1, 1, 'ios', 'scheduled');
 	$invariants ROLLBACK;"), qr/^kept roll-ups differing from their recomputation\|[1-9]/m,
 	'the invariants see kept roll-ups out of step');
+# ... and a token whose state a write went past
+like($node->safe_psql('postgres', "BEGIN;
+	ALTER TABLE push_actions.actions DISABLE TRIGGER actions_keep_rollups_insert;
+	INSERT INTO push_actions.actions (app_id, device_id, device_token, platform, status) VALUES (1, 1, 'unseen', 'ios', 'scheduled');
+	$invariants ROLLBACK;"), qr/^device tokens whose state misses the live actions or contradicts itself\|1$/m,
+	'the invariants see a token state out of step');
 
 my $rows_checked = 0;
 for my $kill (1 .. $KILLS)
@@ -166,7 +174,7 @@ for my $kill (1 .. $KILLS)
 	is($half, 0, "crash $kill: no unacknowledged load is half there");
 
 	is($node->safe_psql('postgres', $invariants), $sound,
-		"crash $kill: every state reachable, campaign_overview and the kept roll-ups equal to their recomputations, amcheck clean");
+		"crash $kill: every state reachable, campaign_overview, the kept roll-ups and the tokens' states equal to their recomputations, amcheck clean");
 }
 
 my $acked = scalar(keys %acked);

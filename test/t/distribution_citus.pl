@@ -212,18 +212,19 @@ is($coord->safe_psql('postgres', 'SELECT push_actions.distribute()'), 'nothing t
 is($coord->safe_psql('postgres', q{
 SELECT sum(pg_relation_size(t)) FROM unnest(ARRAY['push_actions.apps', 'push_actions.pushes', 'push_actions.actions',
 	'push_actions.daily_rollups', 'push_actions_internal.messages', 'push_actions_internal.campaign_stripes',
-	'push_actions_internal.app_keys', 'push_actions_internal.retired_app_tokens']::regclass[]) t}),
+	'push_actions_internal.app_keys', 'push_actions_internal.retired_app_tokens',
+	'push_actions_internal.device_tokens']::regclass[]) t}),
 	'0', "the rows copied into the shards leave the coordinator's own tables");
 is($coord->safe_psql('postgres', q{
 SELECT obj_description('push_actions.message_status'::regclass, 'pg_class') IS NOT NULL
    AND has_table_privilege('analyst', 'push_actions.campaign_overview', 'SELECT')
    AND (SELECT count(*) FROM pg_depend WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'push_actions')
-        AND classid = 'pg_class'::regclass AND objid IN (SELECT oid FROM pg_class WHERE relkind = 'v')) = 8}),
+        AND classid = 'pg_class'::regclass AND objid IN (SELECT oid FROM pg_class WHERE relkind = 'v')) = 10}),
 	't', 'the views are made again with their comments and grants, members of the extension');
 is($coord->safe_psql('postgres', q{
 SELECT string_agg(logicalrelid::text || ':' || partmethod::text, ' ' ORDER BY logicalrelid::text) FROM pg_dist_partition
 WHERE logicalrelid::text LIKE 'push_actions%'}),
-	'push_actions.actions:h push_actions.apps:n push_actions.daily_rollups:h push_actions.pushes:h push_actions_internal.app_keys:h push_actions_internal.campaign_stripes:h push_actions_internal.messages:h push_actions_internal.retired_app_tokens:n',
+	'push_actions.actions:h push_actions.apps:n push_actions.daily_rollups:h push_actions.pushes:h push_actions_internal.app_keys:h push_actions_internal.campaign_stripes:h push_actions_internal.device_tokens:h push_actions_internal.messages:h push_actions_internal.retired_app_tokens:n',
 	'the extension tables are distributed by app_id, apps and the replaced tokens reference tables');
 
 # the apps per role hold on the coordinator: the policies went to the shards
@@ -254,12 +255,18 @@ my %kept_views = (
 	                         platform, channel, status, attempts, error, error_message, message FROM push_actions.push_devices},
 	push_pending_devices => 'SELECT * FROM push_actions.push_pending_devices',
 	'actions' => 'SELECT action_id, app_id, push_id, status, attempts, profile_id FROM push_actions.actions',
+	# not the moments: the times of the writes, on each server its own
+	device_token_states => q{SELECT app_id, platform, device_token, last_success_at IS NOT NULL AS succeeded,
+	                                last_error_code, last_error_class, failures_since_success, alive, dead_reason
+	                         FROM push_actions.device_token_states},
 );
 sub kept_equal
 {
 	my ($when) = @_;
 	is($coord->safe_psql('postgres', 'SELECT count(*) FROM push_actions.verify_rollups()'), '0',
 		"$when: verify_rollups() finds no difference on the cluster");
+	is($coord->safe_psql('postgres', 'SELECT count(*) FROM push_actions.verify_device_tokens()'), '0',
+		"$when: verify_device_tokens() finds nothing on the cluster");
 	for my $name (sort keys %kept_views)
 	{
 		my $sql = "SELECT string_agg(x::text, E'\\n' ORDER BY x::text) FROM ($kept_views{$name}) x";
@@ -521,6 +528,11 @@ is(join(' ', map { $_->safe_psql('pa_up', q{SELECT extversion FROM pg_extension 
 	join(' ', ($version) x scalar @nodes), "a database distributed on 1.1 updates to $version on every node");
 is($coord->safe_psql('pa_up', $up_rows), $up_before, 'the update keeps every action');
 is($coord->safe_psql('pa_up', 'SELECT count(*) FROM push_actions.verify_rollups()'), '0', 'and the kept roll-ups');
+is($coord->safe_psql('pa_up', q{SELECT partmethod FROM pg_dist_partition WHERE logicalrelid = 'push_actions_internal.device_tokens'::regclass}),
+	'h', 'the device tokens\' states are distributed, as distribute() makes them');
+is($coord->safe_psql('pa_up', q{SELECT count(*) || ' tokens, ' || count(*) FILTER (WHERE last_success_at IS NOT NULL) || ' sent to'
+	FROM push_actions.device_token_states}), '10 tokens, 5 sent to', 'built from the actions the cluster held');
+is($coord->safe_psql('pa_up', 'SELECT count(*) FROM push_actions.verify_device_tokens()'), '0', 'in step with them');
 like($coord->safe_psql('pa_up', q{EXPLAIN (COSTS OFF) SELECT push_actions.record_attempt(1, false, 'quota', app_id => 1, error_code => 'UNREGISTERED')}),
 	qr/Task Count: 1/, 'record_attempt in its new form, naming its app, runs whole on one worker');
 my $up_action = $coord->safe_psql('pa_up', q{SELECT min(action_id) FROM push_actions.actions WHERE app_id = 1 AND status = 'attempted'});
@@ -528,6 +540,10 @@ is($coord->safe_psql('pa_up', qq{
 	SELECT push_actions.record_attempt($up_action, false, 'quota', app_id => 1, error_code => 'UNREGISTERED');
 	SELECT error_code FROM push_actions.actions WHERE error_code IS NOT NULL}), "bounced\nUNREGISTERED",
 	'and keeps the code in the column the update added, on the shards');
+is($coord->safe_psql('pa_up', q{SELECT device_token || ' ' || reason FROM push_actions.dead_device_tokens('app 1')}),
+	$coord->safe_psql('pa_up', qq{SELECT device_token || ' gone' FROM push_actions.actions WHERE action_id = $up_action}),
+	'the token it killed is dead, in the colocated shard the workers\' trigger writes');
+is($coord->safe_psql('pa_up', 'SELECT count(*) FROM push_actions.verify_device_tokens()'), '0', 'still in step');
 is($coord->safe_psql('pa_up', q{SELECT partmethod FROM pg_dist_partition WHERE logicalrelid = 'push_actions_internal.retired_app_tokens'::regclass}),
 	'n', 'the replaced tokens are a reference table, as distribute() makes them');
 like($coord->safe_psql('pa_up', q{
