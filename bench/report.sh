@@ -33,7 +33,11 @@ kept_attempt_floor|>=|0.9|
 state_machine_cost|>=|0.97|x
 lock_waits|<=|0|
 deadlocks|<=|0|
-role_cost|<=|1.1|x'
+role_cost|<=|1.1|x
+tokens_copy_ratio|>=|0.9|x
+tokens_attempt_ratio|>=|0.9|x
+dead_page_ms|<|5| ms
+skip_push_ratio|<=|1.2|x'
 target_field() { echo "$TARGETS" | awk -F'|' -v n="$1" -v f="$2" '$1 == n { print $f }'; }
 # aim NAME: the target as printed; judge NAME VALUE: met, MISSED or ?
 aim() { echo "$(target_field "$1" 2) $(target_field "$1" 3)$(target_field "$1" 4)"; }
@@ -170,6 +174,20 @@ for what in "campaign_overview, largest campaign|campaign_overview of the larges
 	[ -n "$same" ] || agree="; kept roll-ups agree afterwards: $(value "11. kept roll-ups agree after the limited role's writes")"
 	r=$(ratio "$l" "$o"); row "11. $label as a role limited to app 1 ($l ms, p99 $(value "11. $key, limited role p99") ms) vs as the owner ($o ms)$agree" "${r}x" "$(aim role_cost)" "$(judge role_cost "$r")"
 done
+# 12. device tokens
+for what in "new pushes' actions|actions of new pushes, to tokens the database knows" "new tokens' actions|the same actions to tokens new to it"; do
+	IFS='|' read -r key label <<<"$what"
+	on=$(value "12. COPY of $key, tokens kept"); off=$(value "12. COPY of $key, tokens not kept")
+	r=$(ratio "$on" "$off"); row "12. COPY of $label, with the tokens' state kept ($on rows/s) vs without it ($off rows/s)" "${r}x" "$(aim tokens_copy_ratio)" "$(judge tokens_copy_ratio "$r")"
+done
+on=$(value "12. record_attempt, 2 clients, tokens kept"); off=$(value "12. record_attempt, 2 clients, tokens not kept")
+r=$(ratio "$on" "$off"); row "12. record_attempt (a failed attempt), 2 clients, with the tokens' state kept ($on tx/s) vs without it ($off tx/s; $(value "12. device tokens kept") tokens, in step after the load: $(value "12. device tokens in step after the load"))" "${r}x" "$(aim tokens_attempt_ratio)" "$(judge tokens_attempt_ratio "$r")"
+for at in first middle; do
+	o=$(value "12. dead_device_tokens, $at page of 1000")
+	row "12. dead_device_tokens, the $at page of 1,000 of app 1's $(value "12. dead device tokens of app 1") dead tokens: median (p99 $(value "12. dead_device_tokens, $at page of 1000 p99") ms); the same rows read from the kept table $(value "12. the same page from the kept table, $at") ms" "$o ms" "$(aim dead_page_ms)" "$(judge dead_page_ms "$o")"
+done
+s1=$(value "12. create_push_skipping_dead, 10,000 devices"); p1=$(value "12. create_push, 10,000 devices")
+r=$(ratio "$s1" "$p1"); row "12. create_push_skipping_dead of 10,000 devices ($(value "12. dead tokens among the 10,000 devices") of them dead: $s1 ms) vs create_push of the same devices ($p1 ms)" "${r}x" "$(aim skip_push_ratio)" "$(judge skip_push_ratio "$r")"
 echo
 echo "push_actions benchmark: SCALE=$scale, $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GB, PostgreSQL $(pg_config --version | awk '{print $2}'), huge pages ${HUGE_PAGES:-?}, JIT off;"
 echo "timings: median of ${RUNS:-5} runs after a warm-up, the queries of a comparison taking turns; latencies: pgbench, prepared statements, at least ${CALLS:-1000} calls of each side, picked at random in one run"

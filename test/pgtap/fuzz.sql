@@ -9,7 +9,7 @@ BEGIN;
 SET search_path = push_actions, public;
 \i test/data/seed_245624.sql
 \i test/data/seed_pushy.sql
-SELECT plan(18);
+SELECT plan(22);
 -- make stress runs the same with pa.fuzz_scale times the inputs and its own seed
 CREATE FUNCTION pg_temp.scale() RETURNS int LANGUAGE sql
 	AS $$ SELECT coalesce(nullif(current_setting('pa.fuzz_scale', true), '')::int, 1) $$;
@@ -221,6 +221,60 @@ SELECT cmp_ok((SELECT count(*) FROM pushes_made WHERE ok), '>=', 20::bigint, 'an
 -- (the secret tokens only: a random token may be a word any message has, "platform")
 SELECT is((SELECT count(*) FROM pushes_made WHERE EXISTS (SELECT 1 FROM unnest(tokens) t WHERE t LIKE 'tok-secret-%' AND position(t IN message) > 0)),
           0::bigint, 'no refusal shows a token it was given');
+
+-- the device tokens' calls with random arguments: refused only as bad
+-- arguments, past limits, for an unknown app or key, never showing a token;
+-- provider moments read from random messages never fail; and the tokens'
+-- states stay in step with whatever was written
+CREATE TEMP TABLE token_calls (ok boolean, sqlstate text, message text);
+DO $$
+DECLARE
+	r record;
+	cursor text;
+BEGIN
+	FOR i IN 1..300 * pg_temp.scale() LOOP
+		BEGIN
+			CASE i % 4
+			WHEN 0 THEN
+				PERFORM push_actions.register_device_token(
+					(ARRAY[3, 3, 999999, NULL])[1 + floor(random() * 4)::int],
+					(ARRAY['android', 'ios', 'web', 'Android', '', NULL])[1 + floor(random() * 6)::int],
+					CASE WHEN random() < 0.8 THEN 'tok-secret-' || floor(random() * 6) ELSE pg_temp.rand_json(0) #>> '{}' END,
+					(ARRAY[now(), now() - interval '1 day', 'infinity', '-infinity', NULL])[1 + floor(random() * 5)::int]);
+			WHEN 1 THEN
+				cursor := CASE floor(random() * 4)::int WHEN 0 THEN NULL WHEN 1 THEN pg_temp.rand_json(0) #>> '{}'
+				          WHEN 2 THEN floor(random() * 1e18)::bigint || ':' || (ARRAY['android', 'ios', 'x'])[1 + floor(random() * 3)::int] || ':tok-secret-1'
+				          ELSE (SELECT d.cursor FROM push_actions.dead_device_tokens('SECRET_API_KEY') d ORDER BY random() LIMIT 1) END;
+				PERFORM * FROM push_actions.dead_device_tokens(
+					(ARRAY['SECRET_API_KEY', 'YOUR_APPTOKEN', 'tok-secret-2', NULL])[1 + floor(random() * 4)::int],
+					(ARRAY[NULL, now(), '-infinity', 'infinity'])[1 + floor(random() * 4)::int]::timestamptz, cursor,
+					(ARRAY[1, 1000, 10000, 0, -1, 10001, NULL])[1 + floor(random() * 7)::int]);
+			WHEN 2 THEN
+				PERFORM * FROM push_actions.create_push_skipping_dead(3, '{"message":"fuzz"}',
+					(SELECT coalesce(jsonb_agg(jsonb_build_object('device_id', d, 'token', 'tok-secret-' || floor(random() * 6),
+					                                             'platform', (ARRAY['android', 'ios', 'web'])[1 + floor(random() * 3)::int])), '[]')
+					 FROM generate_series(1, floor(random() * 4)::int) d));
+			ELSE
+				SELECT a.action_id INTO r FROM push_actions.actions a
+				WHERE a.app_id = 3 AND a.status = 'attempted' AND a.device_token IS NOT NULL ORDER BY random() LIMIT 1;
+				PERFORM push_actions.record_attempt(r.action_id, random() < 0.3,
+					(ARRAY['{"reason":"Unregistered","timestamp":' || floor(random() * 1e15)::bigint || '}',
+					       '"timestamp": 99999999999999999999', '"timestamp":', 'Unregistered "timestamp": -5',
+					       pg_temp.rand_json(1)::text, NULL])[1 + floor(random() * 6)::int],
+					false, 3, (ARRAY['Unregistered', 'UNREGISTERED', 'BadDeviceToken', 'QUOTA_EXCEEDED', NULL])[1 + floor(random() * 5)::int]);
+			END CASE;
+			INSERT INTO token_calls VALUES (true, NULL, NULL);
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO token_calls VALUES (false, SQLSTATE, SQLERRM);
+		END;
+	END LOOP;
+END $$;
+SELECT is((SELECT array_agg(DISTINCT sqlstate) FROM token_calls
+           WHERE NOT ok AND sqlstate NOT IN ('22023', '22004', '54000', '23503', '28000', '55000', 'P0002')),
+          NULL, 'random token calls are refused only as bad arguments, past limits, or for an unknown app, key or action');
+SELECT cmp_ok((SELECT count(*) FROM token_calls WHERE ok), '>=', 50::bigint, 'and many of them succeed');
+SELECT is((SELECT count(*) FROM token_calls WHERE message LIKE '%tok-secret-%'), 0::bigint, 'no refusal shows a token');
+SELECT is_empty('SELECT * FROM push_actions.verify_device_tokens()', 'the tokens'' states are in step after them');
 
 -- type input: random text either parses and round-trips, or fails with 22xxx
 CREATE TEMP TABLE typed (input text, ok boolean, sqlstate text);

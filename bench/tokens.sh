@@ -1,0 +1,71 @@
+# make bench, section 12 (sourced by bench/run.sh, whose functions it uses):
+# the device tokens' kept state.  The writes with it and without it (1.2's
+# trigger function without the tokens, keep_rollups_checked_without_tokens,
+# which section 10 also runs under), side by side: COPY of new pushes'
+# actions and record_attempt; a page of dead tokens against the same read of
+# the kept table; create_push of 10,000 devices with and without skipping
+# the dead ones.
+TOKENS=$BENCH_QUERIES/tokens_
+
+section "12. device tokens: the state kept on the writes"
+WITH_TOKENS=$(trigger_function keep_rollups_checked)
+WITHOUT_TOKENS=$(trigger_function keep_rollups_checked_without_tokens)
+q -c "$WITH_TOKENS" >/dev/null
+record "12. device tokens kept" "$(q -At -c "SELECT count(*) FROM push_actions_internal.device_tokens")" tokens
+record "12. dead device tokens of app 1" "$(q -At -c "SELECT count(*) FROM push_actions_internal.device_tokens WHERE app_id = 1 AND dead_since IS NOT NULL")" tokens
+record "12. device tokens in step after the load" "$(q -At -c "SELECT count(*) = 0 FROM push_actions.verify_device_tokens()")" bool
+new_pushes_file bench "$copy_rows" "$WORK/copy_tokens.csv"
+q -c "VACUUM ANALYZE" >/dev/null
+copy_rates "12. COPY of new pushes' actions, tokens kept" bench actions "$WORK/copy_tokens.csv" "" \
+	"12. COPY of new pushes' actions, tokens not kept" bench actions "$WORK/copy_tokens.csv" "$WITHOUT_TOKENS"
+# the same actions with tokens new to the database: every row writes one
+sed 's/^\(\([^,]*,\)\{5\}\)\([0-9a-f]\{32\}\)/\1n\3/' "$WORK/copy_tokens.csv" >"$WORK/copy_new_tokens.csv"
+chmod 644 "$WORK/copy_new_tokens.csv"
+copy_rates "12. COPY of new tokens' actions, tokens kept" bench actions "$WORK/copy_new_tokens.csv" "" \
+	"12. COPY of new tokens' actions, tokens not kept" bench actions "$WORK/copy_new_tokens.csv" "$WITHOUT_TOKENS"
+q -c "DELETE FROM pushes WHERE push_id LIKE 'f%'" -c "VACUUM ANALYZE" >/dev/null
+
+pool=b00000000000000000000004
+read -r lo hi <<<"$(attempt_pool $pool 997)"
+: >"$WORK/token_attempt_rates"
+for run in 1 2 3; do
+	for mode in kept not_kept; do
+		q -c "SET push_actions.unchecked_writes = on" -c "UPDATE actions SET status = 'attempted', attempts = 0, error_message = NULL WHERE push_id = '$pool'" -c "VACUUM actions" >/dev/null
+		[ $mode = kept ] || q -c "$WITHOUT_TOKENS" >/dev/null
+		tps=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 10 -D lo=$lo -D hi=$hi -f "${WRITES}attempt.sql" 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
+		echo "$mode $tps" >>"$WORK/token_attempt_rates"
+		[ $mode = kept ] || q -c "$WITH_TOKENS" >/dev/null
+	done
+done
+for mode in kept not_kept; do
+	set -- $(awk -v m=$mode '$1 == m { print $2 }' "$WORK/token_attempt_rates" | median_min_max)
+	record "12. record_attempt, 2 clients, tokens ${mode/_/ }" "$1" tx/s "$2" "$3"
+	echo "   record_attempt, tokens ${mode/_/ }: median $1 tx/s (min $2, max $3)"
+done
+# the runs without the tokens' state left the pool's tokens behind
+q -c "SELECT push_actions.rebuild_device_tokens()" >/dev/null
+record "12. device tokens in step after the record_attempt runs" "$(q -At -c "SELECT count(*) = 0 FROM push_actions.verify_device_tokens() WHERE app_id = 1")" bool
+q -c "DELETE FROM pushes WHERE push_id = '$pool'" -c "VACUUM ANALYZE" >/dev/null
+
+section "12. device tokens: the clean-up job's pages and create_push skipping the dead"
+# the first page, and one from the middle of the app's dead tokens
+for at in first middle; do
+	if [ $at = first ]; then cursor=""; from="-infinity||"
+	else
+		cursor=$(q -At -c "SELECT cursor FROM push_actions.dead_device_tokens('BENCH_TOKEN_1', page_size => 10000) OFFSET 4999 LIMIT 1")
+		from=$(q -At -F '|' -c "SELECT dead_since, platform, device_token FROM push_actions.dead_device_tokens('BENCH_TOKEN_1', page_size => 10000) OFFSET 4999 LIMIT 1")
+	fi
+	IFS='|' read -r from_time from_platform from_token <<<"$from"
+	PGBENCH_DEFS="-D after=$cursor -D from_time=$from_time -D from_platform=$from_platform -D from_token=$from_token" \
+		latencies "12. dead_device_tokens, $at page of 1000" "${TOKENS}dead_page.sql" \
+		"12. the same page from the kept table, $at" "${TOKENS}dead_page_floor.sql"
+done
+# 10,000 devices of app 1, the dead among them as many as in the app
+q -c "CREATE TABLE bench_devices AS SELECT jsonb_agg(jsonb_build_object('device_id', n, 'token', device_token, 'platform', platform)) AS devices
+      FROM (SELECT row_number() OVER () AS n, device_token, platform FROM push_actions_internal.device_tokens
+            WHERE app_id = 1 ORDER BY md5(device_token) LIMIT 10000) d" >/dev/null
+record "12. dead tokens among the 10,000 devices" "$(q -At -c "SELECT count(*) FROM bench_devices, jsonb_array_elements(devices) e
+	JOIN push_actions_internal.device_tokens t ON t.app_id = 1 AND t.platform = e ->> 'platform' AND t.device_token = e ->> 'token' WHERE t.dead_since IS NOT NULL")" devices
+time_group "12. create_push, 10,000 devices" 0 "" "SELECT push_actions.create_push(1, '{}', devices) FROM bench_devices" \
+	"12. create_push_skipping_dead, 10,000 devices" 0 "" "SELECT push_id FROM push_actions.create_push_skipping_dead(1, '{}', (SELECT devices FROM bench_devices))"
+q -c "DROP TABLE bench_devices" -c "DELETE FROM pushes WHERE app_id = 1 AND payload = '{}' AND created_at > now() - interval '1 day'" -c "VACUUM ANALYZE" >/dev/null
