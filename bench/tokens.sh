@@ -23,6 +23,20 @@ sed 's/^\(\([^,]*,\)\{5\}\)\([0-9a-f]\{32\}\)/\1n\3/' "$WORK/copy_tokens.csv" >"
 chmod 644 "$WORK/copy_new_tokens.csv"
 copy_rates "12. COPY of new tokens' actions, tokens kept" bench actions "$WORK/copy_new_tokens.csv" "" \
 	"12. COPY of new tokens' actions, tokens not kept" bench actions "$WORK/copy_new_tokens.csv" "$WITHOUT_TOKENS"
+# What any per-token state costs such a COPY at least: one write of each
+# token's row.  The file's tokens, grouped beforehand, their rows updated in
+# place (the least a success must write to keep the token's latest success),
+# in rows of the file per second, like the COPYs.
+token_ms=$({ echo "BEGIN;"; echo "CREATE TEMP TABLE staged (LIKE actions INCLUDING DEFAULTS);"
+             echo "COPY staged ($COPY_COLUMNS) FROM '$WORK/copy_tokens.csv' (FORMAT csv);"
+             echo "CREATE TEMP TABLE staged_tokens AS SELECT DISTINCT app_id, platform, device_token FROM staged WHERE device_token IS NOT NULL;"
+             echo "ANALYZE staged_tokens;"
+             echo '\timing on'
+             echo "UPDATE push_actions_internal.device_tokens t SET last_success_at = now() FROM staged_tokens s
+                   WHERE t.app_id = s.app_id AND t.platform = s.platform AND t.device_token = s.device_token;"
+             echo '\timing off'; echo "ROLLBACK;"; } | q 2>&1 | awk '/^Time:/ { t = $2 } END { print t }')
+record "12. token rows of the COPY alone, each updated once" \
+	"$(awk -v n="$(wc -l <"$WORK/copy_tokens.csv")" -v t="$token_ms" 'BEGIN { printf "%.0f", n / (t / 1000) }')" rows/s
 q -c "DELETE FROM pushes WHERE push_id LIKE 'f%'" -c "VACUUM ANALYZE" >/dev/null
 
 pool=b00000000000000000000004
@@ -50,10 +64,12 @@ q -c "DELETE FROM pushes WHERE push_id = '$pool'" -c "VACUUM ANALYZE" >/dev/null
 section "12. device tokens: the clean-up job's pages and create_push skipping the dead"
 # the first page, and one from the middle of the app's dead tokens
 for at in first middle; do
-	if [ $at = first ]; then cursor=""; from="-infinity||"
+	if [ $at = first ]; then cursor=none; from="-infinity|a|a"
 	else
 		cursor=$(q -At -c "SELECT cursor FROM push_actions.dead_device_tokens('BENCH_TOKEN_1', page_size => 10000) OFFSET 4999 LIMIT 1")
-		from=$(q -At -F '|' -c "SELECT dead_since, platform, device_token FROM push_actions.dead_device_tokens('BENCH_TOKEN_1', page_size => 10000) OFFSET 4999 LIMIT 1")
+		# a moment without spaces, for pgbench -D
+		from=$(q -At -F '|' -c "SELECT to_char(dead_since AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), platform, device_token
+		                        FROM push_actions.dead_device_tokens('BENCH_TOKEN_1', page_size => 10000) OFFSET 4999 LIMIT 1")
 	fi
 	IFS='|' read -r from_time from_platform from_token <<<"$from"
 	PGBENCH_DEFS="-D after=$cursor -D from_time=$from_time -D from_platform=$from_platform -D from_token=$from_token" \

@@ -57,6 +57,20 @@ static const Oid token_param_types[TOKEN_PARAMS] = {
 
 #define TOKEN_ROW_SQL TOKEN_UPSERT(TOKEN_PARAM_STATE) " RETURNING t.dead_since IS NULL"
 
+/*
+ * One action's state, the trigger's short way: an attempt or outcome merged
+ * in; anything else only makes a token not known yet (the action was
+ * written with it, so it nearly always is).
+ */
+#define TOKEN_COLUMNS_LIST "(app_id, platform, device_token, " TOKEN_STATE_COLUMNS ")"
+#define TOKEN_VALUES "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+#define TOKEN_OUTCOME_SQL \
+	"INSERT INTO push_actions_internal.device_tokens AS t " TOKEN_COLUMNS_LIST " " TOKEN_VALUES \
+	" ON CONFLICT (app_id, platform, device_token) DO UPDATE SET " TOKEN_MERGE_SET("t", "excluded")
+#define TOKEN_SEEN_SQL \
+	"INSERT INTO push_actions_internal.device_tokens " TOKEN_COLUMNS_LIST " " TOKEN_VALUES \
+	" ON CONFLICT (app_id, platform, device_token) DO NOTHING"
+
 /* The live actions, each seen as it is now: only finished failures count. */
 #define LIVE_ACTIONS "SELECT " TOKEN_SOURCE_COLUMNS("a", "false") " FROM push_actions.actions a"
 
@@ -206,7 +220,10 @@ keep_token_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_r
 		}
 	}
 	Assert(!(success && failure));
-	(void) upsert_token(values, nulls);
+	if (SPI_execute_plan(plan_cache_get(success || failure ? TOKEN_OUTCOME_SQL : TOKEN_SEEN_SQL,
+										TOKEN_PARAMS, (Oid *) token_param_types),
+						 values, nulls, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "keep_rollups: keeping the device token's state failed");
 }
 
 /*
