@@ -66,10 +66,11 @@ section "12. device tokens: the clean-up job's pages and create_push skipping th
 for at in first middle; do
 	if [ $at = first ]; then cursor=none; from="-infinity|a|a"
 	else
-		cursor=$(q -At -c "SELECT cursor FROM push_actions.dead_device_tokens('BENCH_TOKEN_1', page_size => 10000) OFFSET 4999 LIMIT 1")
+		middle=$(( $(value "12. dead device tokens of app 1") / 2 ))
+		cursor=$(q -At -c "SELECT cursor FROM push_actions.dead_device_tokens('BENCH_TOKEN_1', page_size => 10000) OFFSET $middle LIMIT 1")
 		# a moment without spaces, for pgbench -D
 		from=$(q -At -F '|' -c "SELECT to_char(dead_since AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), platform, device_token
-		                        FROM push_actions.dead_device_tokens('BENCH_TOKEN_1', page_size => 10000) OFFSET 4999 LIMIT 1")
+		                        FROM push_actions.dead_device_tokens('BENCH_TOKEN_1', page_size => 10000) OFFSET $middle LIMIT 1")
 	fi
 	IFS='|' read -r from_time from_platform from_token <<<"$from"
 	PGBENCH_DEFS="-D after=$cursor -D from_time=$from_time -D from_platform=$from_platform -D from_token=$from_token" \
