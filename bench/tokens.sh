@@ -27,7 +27,7 @@ copy_rates "12. COPY of new tokens' actions, tokens kept" bench actions "$WORK/c
 # token's row.  The file's tokens, grouped beforehand, their rows updated in
 # place (the least a success must write to keep the token's latest success),
 # in rows of the file per second, like the COPYs.
-token_ms=$({ echo "BEGIN;"; echo "CREATE TEMP TABLE staged (LIKE actions INCLUDING DEFAULTS);"
+token_ms=$({ echo "BEGIN;"; echo "CREATE TEMP TABLE staged (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY);"
              echo "COPY staged ($COPY_COLUMNS) FROM '$WORK/copy_tokens.csv' (FORMAT csv);"
              echo "CREATE TEMP TABLE staged_tokens AS SELECT DISTINCT app_id, platform, device_token FROM staged WHERE device_token IS NOT NULL;"
              echo "ANALYZE staged_tokens;"

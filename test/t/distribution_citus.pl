@@ -544,6 +544,11 @@ is($coord->safe_psql('pa_up', q{SELECT device_token || ' ' || reason FROM push_a
 	$coord->safe_psql('pa_up', qq{SELECT device_token || ' gone' FROM push_actions.actions WHERE action_id = $up_action}),
 	'the token it killed is dead, in the colocated shard the workers\' trigger writes');
 is($coord->safe_psql('pa_up', 'SELECT count(*) FROM push_actions.verify_device_tokens()'), '0', 'still in step');
+is($coord->safe_psql('pa_up', qq{
+	SELECT push_actions.register_device_token(1, 'android', (SELECT device_token FROM push_actions.actions WHERE action_id = $up_action),
+	                                          now() + interval '1 minute');
+	SELECT count(*) FROM push_actions.dead_device_tokens('app 1')}), "t\n0",
+	'a registration after the kill, from the coordinator, makes the token alive on its worker');
 is($coord->safe_psql('pa_up', q{SELECT partmethod FROM pg_dist_partition WHERE logicalrelid = 'push_actions_internal.retired_app_tokens'::regclass}),
 	'n', 'the replaced tokens are a reference table, as distribute() makes them');
 like($coord->safe_psql('pa_up', q{
