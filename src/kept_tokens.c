@@ -149,6 +149,11 @@ column_value(TupleTableSlot *row, TupleDesc desc, const char *name, bool *isnull
 	return row->tts_values[attno - 1];
 }
 
+/*
+ * The rules of TOKEN_OBSERVATIONS (kept_tokens.h) for one updated action:
+ * success, failure (an error status, or attempted with one more attempt),
+ * kill (bounced, or an error gone or invalid) dated by the provider's moment.
+ */
 void
 keep_token_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_row)
 {

@@ -2,9 +2,12 @@
  * kept_tokens.h
  *	  The device tokens' kept state (push_actions_internal.device_tokens,
  *	  sql/src/tokens_tables.sql): what each written action tells about its
- *	  token, and how two states of one token merge.  Written once here for
- *	  the trigger's two ways (kept_statement.c, kept_row.c), the rebuild and
- *	  the check (kept_tokens.c).
+ *	  token, and how two states of one token merge.  The merge is written
+ *	  once here, for the trigger's two ways (kept_statement.c, kept_row.c),
+ *	  the rebuild and the check (kept_tokens.c).  What one action says is
+ *	  written here for statements, and again in C for the one-row short way
+ *	  (keep_token_update() in kept_tokens.c, which needs no plan per call):
+ *	  a change to TOKEN_FAILURE or the kill rule below must be made there too.
  *
  * A token's state is a history, not a roll-up of the live actions: deleting
  * actions (purge, delete_push) takes nothing from it, so a token stays dead
