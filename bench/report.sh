@@ -37,6 +37,7 @@ role_cost|<=|1.1|x
 tokens_copy_ratio|>=|0.9|x
 tokens_copy_ceiling|>=|0.9|
 tokens_attempt_ratio|>=|0.9|x
+tokens_attempt_floor|>=|0.9|
 dead_page_ms|<|5| ms
 skip_push_ratio|<=|1.2|x'
 target_field() { echo "$TARGETS" | awk -F'|' -v n="$1" -v f="$2" '$1 == n { print $f }'; }
@@ -187,6 +188,9 @@ row "12. ... the cause: each action of that COPY is a success or failure that it
 r=$(ratio "$on" "$c"); row "12. ... the target proposed instead: the COPY with the tokens' state kept against that ceiling" "${r}" "$(aim tokens_copy_ceiling)" "$(judge tokens_copy_ceiling "$r")"
 on=$(value "12. record_attempt, 2 clients, tokens kept"); off=$(value "12. record_attempt, 2 clients, tokens not kept")
 r=$(ratio "$on" "$off"); row "12. record_attempt (a failed attempt), 2 clients, with the tokens' state kept ($on tx/s) vs without it ($off tx/s; $(value "12. device tokens kept") tokens, in step after the load: $(value "12. device tokens in step after the load"))" "${r}x" "$(aim tokens_attempt_ratio)" "$(judge tokens_attempt_ratio "$r")"
+fl=$(value "12. record_attempt, 2 clients, tokens floor")
+row "12. ... the floor: the same call without the tokens' state plus the token's row updated in place, in one statement ($fl tx/s)" "$(ratio "$fl" "$off")x" "" ""
+r=$(ratio "$on" "$fl"); row "12. ... record_attempt with the tokens' state kept against that floor" "${r}" "$(aim tokens_attempt_floor)" "$(judge tokens_attempt_floor "$r")"
 for at in first middle; do
 	o=$(value "12. dead_device_tokens, $at page of 1000")
 	row "12. dead_device_tokens, the $at page of 1,000 of app 1's $(value "12. dead device tokens of app 1") dead tokens: median (p99 $(value "12. dead_device_tokens, $at page of 1000 p99") ms); the same rows read from the kept table $(value "12. the same page from the kept table, $at") ms" "$o ms" "$(aim dead_page_ms)" "$(judge dead_page_ms "$o")"

@@ -42,16 +42,19 @@ q -c "DELETE FROM pushes WHERE push_id LIKE 'f%'" -c "VACUUM ANALYZE" >/dev/null
 pool=b00000000000000000000004
 read -r lo hi <<<"$(attempt_pool $pool 997)"
 : >"$WORK/token_attempt_rates"
+# floor: not kept, plus the token's row updated in place by the script
 for run in 1 2 3; do
-	for mode in kept not_kept; do
+	for mode in kept not_kept floor; do
 		q -c "SET push_actions.unchecked_writes = on" -c "UPDATE actions SET status = 'attempted', attempts = 0, error_message = NULL WHERE push_id = '$pool'" -c "VACUUM actions" >/dev/null
 		[ $mode = kept ] || q -c "$WITHOUT_TOKENS" >/dev/null
-		tps=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 10 -D lo=$lo -D hi=$hi -f "${WRITES}attempt.sql" 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
+		script="${WRITES}attempt.sql"
+		[ $mode = floor ] && script="${TOKENS}attempt_floor.sql"
+		tps=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 10 -D lo=$lo -D hi=$hi -f "$script" 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
 		echo "$mode $tps" >>"$WORK/token_attempt_rates"
 		[ $mode = kept ] || q -c "$WITH_TOKENS" >/dev/null
 	done
 done
-for mode in kept not_kept; do
+for mode in kept not_kept floor; do
 	set -- $(awk -v m=$mode '$1 == m { print $2 }' "$WORK/token_attempt_rates" | median_min_max)
 	record "12. record_attempt, 2 clients, tokens ${mode/_/ }" "$1" tx/s "$2" "$3"
 	echo "   record_attempt, tokens ${mode/_/ }: median $1 tx/s (min $2, max $3)"

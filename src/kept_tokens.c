@@ -24,52 +24,11 @@
 #include "push_status.h"
 #include "trigger_columns.h"
 
-/* One token's state as parameters, in TOKEN_STATE_COLUMNS' order after the key. */
-enum TokenParam
-{
-	TP_APP,
-	TP_PLATFORM,
-	TP_TOKEN,
-	TP_FIRST_SEEN,
-	TP_REGISTERED,
-	TP_LAST_SUCCESS,
-	TP_LAST_FAILURE,
-	TP_ERROR_CODE,
-	TP_ERROR_CLASS,
-	TP_FAILURES,
-	TP_GONE,
-	TP_DEAD_REASON,
-	TP_DEAD_SINCE,
-	TOKEN_PARAMS
-};
-
-static const Oid token_param_types[TOKEN_PARAMS] = {
+const Oid	token_param_types[TOKEN_PARAMS] = {
 	INT8OID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
 	TEXTOID, TEXTOID, INT8OID, TIMESTAMPTZOID, TEXTOID, TIMESTAMPTZOID
 };
 
-#define TOKEN_PARAM_STATE \
-	"SELECT $1::bigint AS app_id, $2::text COLLATE \"C\" AS platform, $3::text COLLATE \"C\" AS device_token," \
-	" $4::timestamptz AS first_seen_at, $5::timestamptz AS registered_at, $6::timestamptz AS last_success_at," \
-	" $7::timestamptz AS last_failure_at, $8::text AS last_error_code, $9::text AS last_error_class," \
-	" $10::bigint AS failures_since_success, $11::timestamptz AS gone_at, $12::text AS dead_reason," \
-	" $13::timestamptz AS dead_since"
-
-#define TOKEN_ROW_SQL TOKEN_UPSERT(TOKEN_PARAM_STATE) " RETURNING t.dead_since IS NULL"
-
-/*
- * One action's state, the trigger's short way: an attempt or outcome merged
- * in; anything else only makes a token not known yet (the action was
- * written with it, so it nearly always is).
- */
-#define TOKEN_COLUMNS_LIST "(app_id, platform, device_token, " TOKEN_STATE_COLUMNS ")"
-#define TOKEN_VALUES "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-#define TOKEN_OUTCOME_SQL \
-	"INSERT INTO push_actions_internal.device_tokens AS t " TOKEN_COLUMNS_LIST " " TOKEN_VALUES \
-	" ON CONFLICT (app_id, platform, device_token) DO UPDATE SET " TOKEN_MERGE_SET("t", "excluded")
-#define TOKEN_SEEN_SQL \
-	"INSERT INTO push_actions_internal.device_tokens " TOKEN_COLUMNS_LIST " " TOKEN_VALUES \
-	" ON CONFLICT (app_id, platform, device_token) DO NOTHING"
 
 /* The live actions, each seen as it is now: only finished failures count. */
 #define LIVE_ACTIONS "SELECT " TOKEN_SOURCE_COLUMNS("a", "false") " FROM push_actions.actions a"
@@ -123,7 +82,10 @@ static const Oid token_param_types[TOKEN_PARAMS] = {
 #define APP_WRITABLE_SQL \
 	"SELECT push_actions_internal.app_visible(a.app_id) FROM push_actions.apps a WHERE a.app_id = $1"
 
-/* Upserts one token's state; returns whether the token is alive after (true when skipped). */
+#define TOKEN_UPSERT_VALUES "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+#define TOKEN_ROW_SQL TOKEN_OUTCOME_UPSERT(TOKEN_UPSERT_VALUES) " RETURNING t.dead_since IS NULL"
+
+/* Upserts one token's state; returns whether the token is alive after. */
 static bool
 upsert_token(Datum *values, char *nulls)
 {
@@ -133,8 +95,7 @@ upsert_token(Datum *values, char *nulls)
 	if (SPI_execute_plan(plan_cache_get(TOKEN_ROW_SQL, TOKEN_PARAMS, (Oid *) token_param_types),
 						 values, nulls, false, 0) != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "keep_rollups: keeping the device token's state failed");
-	if (SPI_processed == 0)
-		return true;
+	Assert(SPI_processed == 1);
 	alive = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	Assert(!isnull);
 	return alive;
@@ -154,11 +115,10 @@ column_value(TupleTableSlot *row, TupleDesc desc, const char *name, bool *isnull
  * success, failure (an error status, or attempted with one more attempt),
  * kill (bounced, or an error gone or invalid) dated by the provider's moment.
  */
-void
-keep_token_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_row)
+TokenWrite
+token_observation(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_row,
+				  Datum *values, char *nulls)
 {
-	Datum		values[TOKEN_PARAMS];
-	char		nulls[TOKEN_PARAMS];
 	bool		isnull;
 	Datum		token = column_value(new_row, desc, "device_token", &isnull);
 	PushStatus	status;
@@ -168,8 +128,8 @@ keep_token_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_r
 	TimestampTz updated_at;
 
 	if (isnull)
-		return;
-	memset(nulls, 'n', sizeof(nulls));
+		return TOKEN_WRITE_NONE;
+	memset(nulls, 'n', TOKEN_PARAMS);
 	values[TP_TOKEN] = token;
 	nulls[TP_TOKEN] = ' ';
 	values[TP_APP] = column_value(new_row, desc, "app_id", &isnull);
@@ -225,10 +185,7 @@ keep_token_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_r
 		}
 	}
 	Assert(!(success && failure));
-	if (SPI_execute_plan(plan_cache_get(success || failure ? TOKEN_OUTCOME_SQL : TOKEN_SEEN_SQL,
-										TOKEN_PARAMS, (Oid *) token_param_types),
-						 values, nulls, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "keep_rollups: keeping the device token's state failed");
+	return success || failure ? TOKEN_WRITE_OUTCOME : TOKEN_WRITE_SEEN;
 }
 
 /*

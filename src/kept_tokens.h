@@ -6,7 +6,7 @@
  *	  once here, for the trigger's two ways (kept_statement.c, kept_row.c),
  *	  the rebuild and the check (kept_tokens.c).  What one action says is
  *	  written here for statements, and again in C for the one-row short way
- *	  (keep_token_update() in kept_tokens.c, which needs no plan per call):
+ *	  (token_observation() in kept_tokens.c, which needs no plan per call):
  *	  a change to TOKEN_FAILURE or the kill rule below must be made there too.
  *
  * A token's state is a history, not a roll-up of the live actions: deleting
@@ -23,11 +23,54 @@
 #include "access/tupdesc.h"
 #include "executor/tuptable.h"
 
+/* One token's state as the parameters of an upsert, in the table's column order. */
+typedef enum TokenParam
+{
+	TP_APP,
+	TP_PLATFORM,
+	TP_TOKEN,
+	TP_FIRST_SEEN,
+	TP_REGISTERED,
+	TP_LAST_SUCCESS,
+	TP_LAST_FAILURE,
+	TP_ERROR_CODE,
+	TP_ERROR_CLASS,
+	TP_FAILURES,
+	TP_GONE,
+	TP_DEAD_REASON,
+	TP_DEAD_SINCE,
+	TOKEN_PARAMS
+} TokenParam;
+
+extern const Oid token_param_types[TOKEN_PARAMS];
+
+/* What one updated action makes its token's state take. */
+typedef enum TokenWrite
+{
+	TOKEN_WRITE_NONE,			/* nothing: the action has no token */
+	TOKEN_WRITE_SEEN,			/* the token, only when not known yet */
+	TOKEN_WRITE_OUTCOME			/* a success or failure, merged in */
+} TokenWrite;
+
 /*
  * What one action updated by a statement (old_row, new_row) says about its
- * token, merged into the token's state.  Call inside SPI.
+ * token: the state in values and nulls (TOKEN_PARAMS of each), and how
+ * the upsert below takes it.
  */
-extern void keep_token_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_row);
+extern TokenWrite token_observation(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_row,
+									Datum *values, char *nulls);
+
+/*
+ * The upserts of one such state, values being its parameters' VALUES list:
+ * TOKEN_WRITE_OUTCOME's, TOKEN_WRITE_SEEN's.  The trigger's short way runs
+ * them as a CTE of a statement it runs anyway.
+ */
+#define TOKEN_ROW_COLUMNS "app_id, platform, device_token, " TOKEN_STATE_COLUMNS
+#define TOKEN_ROW_INSERT(values) \
+	"INSERT INTO push_actions_internal.device_tokens AS t (" TOKEN_ROW_COLUMNS ")" \
+	" VALUES " values " ON CONFLICT (app_id, platform, device_token) DO "
+#define TOKEN_OUTCOME_UPSERT(values) TOKEN_ROW_INSERT(values) "UPDATE SET " TOKEN_MERGE_SET("t", "excluded")
+#define TOKEN_SEEN_UPSERT(values) TOKEN_ROW_INSERT(values) "NOTHING"
 
 /*
  * The columns of an observation's source rows: an action with a token, and

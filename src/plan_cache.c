@@ -92,10 +92,30 @@ enforce_byte_budget(const PlanCacheEntry *keep)
 	}
 }
 
+/*
+ * A hash of the text's length, start and end: enough to tell the shapes
+ * apart (equal hashes are compared whole), without reading the longest
+ * texts whole at every call of the trigger's short way.
+ */
+#define TEXT_HASH_ENDS 128
+
+/* not inlined: its locals would share plan_cache_get's frame with PG_TRY */
+static pg_noinline uint32
+text_hash(const char *sql)
+{
+	size_t		len = strlen(sql);
+	uint32		hash = hash_bytes_uint32((uint32) len);
+
+	if (len <= 2 * TEXT_HASH_ENDS)
+		return hash_combine(hash, hash_bytes((const unsigned char *) sql, (int) len));
+	hash = hash_combine(hash, hash_bytes((const unsigned char *) sql, TEXT_HASH_ENDS));
+	return hash_combine(hash, hash_bytes((const unsigned char *) sql + len - TEXT_HASH_ENDS, TEXT_HASH_ENDS));
+}
+
 SPIPlanPtr
 plan_cache_get(const char *sql, int nargs, Oid *argtypes)
 {
-	uint32		hash = hash_bytes((const unsigned char *) sql, strlen(sql));
+	uint32		hash = text_hash(sql);
 	PlanCacheEntry *victim = &entries[0];
 	SPIPlanPtr	plan = NULL;
 	char	   *sql_copy;
