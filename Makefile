@@ -12,6 +12,7 @@ OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 # (scripts/compose_sql.sh).  Released scripts are frozen sources, never built.
 SQL_SOURCES = $(addprefix sql/src/, store_schemas.sql push_status.sql push_status_casts.sql \
 	store_vocabulary.sql api_limits.sql tokens_errors.sql delivery_summary.sql delivery_summary_minus.sql delivery_summary_aggregates.sql \
+	latency_sketch.sql latency_sketch_aggregates.sql \
 	store_tables.sql retention_tables.sql events_tables.sql tokens_tables.sql store_indexes.sql store_cascades.sql store_references.sql store_reference_keys.sql \
 	kept_tables.sql kept_functions.sql kept_trigger.sql kept_repair.sql apps_roles.sql apps_tokens.sql apps_api.sql tokens_api.sql writes_create.sql writes_status.sql \
 	retention.sql kept_views.sql listing_views.sql push_info_views.sql retention_views.sql tokens_views.sql \
@@ -26,7 +27,7 @@ DATA = $(filter-out $(DATA_built),$(wildcard sql/push_actions--*.sql))
 # tests.  A new test goes last.
 REGRESS = release_any_session delivery_summary listing_bounds listing_errors listing_index \
 	listing_operators listing_seed delivery_summary_parallel push_info push_info_index push_status \
-	delivery_summary_index store_seed_data release_upgrade kept_views
+	delivery_summary_index store_seed_data release_upgrade kept_views latency_sketch
 REGRESS_OPTS = --inputdir=test --load-extension=push_actions
 # concurrency: isolation specs with fixed interleavings (test/specs/*.spec)
 ISOLATION = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))

@@ -23,6 +23,8 @@
 \ir ../src/store_vocabulary.sql
 \ir ../src/api_limits.sql
 \ir ../src/tokens_errors.sql
+\ir ../src/latency_sketch.sql
+\ir ../src/latency_sketch_aggregates.sql
 \ir ../src/tokens_tables.sql
 \ir ../src/store_cascades.sql
 \ir ../src/apps_roles.sql

@@ -9,7 +9,7 @@ BEGIN;
 SET search_path = push_actions, public;
 \i test/data/seed_245624.sql
 \i test/data/seed_pushy.sql
-SELECT plan(22);
+SELECT plan(25);
 -- make stress runs the same with pa.fuzz_scale times the inputs and its own seed
 CREATE FUNCTION pg_temp.scale() RETURNS int LANGUAGE sql
 	AS $$ SELECT coalesce(nullif(current_setting('pa.fuzz_scale', true), '')::int, 1) $$;
@@ -353,6 +353,58 @@ SELECT is((SELECT count(*) FROM bin_status WHERE v::text::push_status IS DISTINC
           'what random bytes load round-trips through text');
 SELECT cmp_ok(least((SELECT count(*) FROM bin_status), (SELECT count(*) FROM bin_summary)), '>=', 10::bigint,
               'and random bytes load as both types');
+
+-- latency_sketch: random text from its own words, and random or changed
+-- bytes; each either fails with a data exception or round-trips
+CREATE TEMP TABLE sketch_loads (from_bytes boolean, ok boolean, sqlstate text);
+CREATE TEMP TABLE bin_sketch (v latency_sketch);
+DO $$
+DECLARE
+	s text;
+	parts text[] := ARRAY['v1', 'v1 zero:', 'zero:', ' ', ':', '0', '1', '-1', '-727', '-728', '1091', '1092', '5', '12',
+	                      '9223372036854775807', '99999999999999999999', ',', 'v2', '+', E'\t', '',
+	                      ' -9:1', ' 1:1', ' 7:3', ' 300:2', ' 1091:1'];
+	copy_header bytea := '\x5047434f50590aff0d0a000000000000000000'::bytea;
+	valid bytea := latency_sketch_send('v1 zero:2 -3:1 40:7');
+	field bytea;
+BEGIN
+	FOR i IN 1..1500 * pg_temp.scale() LOOP
+		s := CASE WHEN random() < 0.5 THEN 'v1 zero:0' WHEN random() < 0.6 THEN 'v1 zero:' ELSE '' END;
+		FOR j IN 1..floor(random() * 6)::int LOOP
+			s := s || parts[1 + floor(random() * array_length(parts, 1))::int];
+		END LOOP;
+		BEGIN
+			PERFORM 1 WHERE s::latency_sketch::text::latency_sketch IS DISTINCT FROM s::latency_sketch;
+			IF FOUND THEN RAISE EXCEPTION 'round trip' USING ERRCODE = 'XX001'; END IF;
+			INSERT INTO sketch_loads VALUES (false, true, NULL);
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO sketch_loads VALUES (false, false, SQLSTATE);
+		END;
+	END LOOP;
+	FOR i IN 1..300 * pg_temp.scale() LOOP
+		IF random() < 0.5 THEN
+			field := set_byte(valid, floor(random() * length(valid))::int, floor(random() * 256)::int);
+		ELSE
+			field := substring(valid || decode(repeat(md5(random()::text), 2), 'hex') FROM 1 FOR floor(random() * (length(valid) + 3))::int);
+		END IF;
+		BEGIN
+			EXECUTE format('COPY bin_sketch FROM PROGRAM %L (FORMAT binary)',
+			               'echo ' || translate(encode(copy_header || '\x0001'::bytea || int4send(length(field))
+			                                           || field || '\xffff'::bytea, 'base64'), E'\n', '')
+			               || ' | base64 -d');
+			INSERT INTO sketch_loads VALUES (true, true, NULL);
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO sketch_loads VALUES (true, false, SQLSTATE);
+		END;
+	END LOOP;
+END $$;
+SELECT is((SELECT array_agg(DISTINCT sqlstate) FROM sketch_loads WHERE NOT ok AND sqlstate NOT LIKE '22%'), NULL,
+          'random text and bytes fail as latency_sketch only with a data exception');
+SELECT cmp_ok((SELECT count(*) FROM sketch_loads WHERE ok AND NOT from_bytes), '>=', 100::bigint,
+              'some random text parses as latency_sketch, and round-trips');
+SELECT ok((SELECT count(*) FROM bin_sketch WHERE v::text::latency_sketch IS DISTINCT FROM v) = 0
+          AND (SELECT count(*) FROM bin_sketch) >= 10,
+          'random bytes load as latency_sketch too, and what loads round-trips through text');
 
 -- the apps' policies that map roles, as someone might leave them by hand:
 -- whatever their shape, app_visible and role_apps never raise, and a shape
