@@ -23,7 +23,9 @@
 
 #include "delivery_summary.h"
 #include "kept_row.h"
+#include "kept_statement.h"
 #include "kept_stripes.h"
+#include "kept_times.h"
 #include "kept_tokens.h"
 #include "plan_cache.h"
 #include "trigger_columns.h"
@@ -43,19 +45,37 @@
 	" RETURNING m.previous_status, pg_catalog.status(m.summary)"
 
 /*
- * The campaign's stripe gains the row; with its token's state upserted in the
- * same statement (one statement's overhead less per call), after the stripe
- * as in the general way.
+ * The campaign's stripe gains the row; with its token's state and its hourly
+ * series kept in the same statement (one statement's overhead less per
+ * call for each), after the stripe as in the general way.
  */
 #define STRIPE_ROW_PARAMS 6
 #define STRIPE_ROW_SQL \
 	STRIPE_INSERT "VALUES ($1, $2, push_actions_internal.writer_stripe(), $3, $4, $5, $6)" STRIPE_ON_CONFLICT
 #define STRIPE_TOKEN_VALUES "($7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+#define TIME_PARAMS_FROM (STRIPE_ROW_PARAMS + TOKEN_PARAMS)
+#define ROW_PARAMS (TIME_PARAMS_FROM + 2 * TIME_SOURCE_COUNT)
+/* the new row's columns (TIME_SOURCE_COLUMNS) from $20, the old row's from $31 */
+#define TIME_PARAM_ROWS \
+	"SELECT $20 AS app_id, $21 AS campaign_id, $22 AS platform, $23 AS status, $24 AS attempts, $25 AS create_time," \
+	" $26 AS updated_at, $27 AS attempted_at, $28 AS sent_at, $29 AS delivered_at, $30 AS opened_at, 1 AS sign" \
+	" UNION ALL SELECT $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, -1"
+#define WITH_TIMES TIMES_KEPT(TIME_PARAM_ROWS)
 
-static const char *const stripe_row_sql[] = {
-	[TOKEN_WRITE_NONE] = STRIPE_ROW_SQL,
-	[TOKEN_WRITE_SEEN] = "WITH token AS (" TOKEN_SEEN_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL,
-	[TOKEN_WRITE_OUTCOME] = "WITH token AS (" TOKEN_OUTCOME_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL,
+/* [token write][with the hourly series] */
+static const char *const stripe_row_sql[3][2] = {
+	[TOKEN_WRITE_NONE] = {
+		STRIPE_ROW_SQL,
+		"WITH no_token AS (SELECT)" WITH_TIMES " " STRIPE_ROW_SQL
+	},
+	[TOKEN_WRITE_SEEN] = {
+		"WITH token AS (" TOKEN_SEEN_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL,
+		"WITH token AS (" TOKEN_SEEN_UPSERT(STRIPE_TOKEN_VALUES) ")" WITH_TIMES " " STRIPE_ROW_SQL
+	},
+	[TOKEN_WRITE_OUTCOME] = {
+		"WITH token AS (" TOKEN_OUTCOME_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL,
+		"WITH token AS (" TOKEN_OUTCOME_UPSERT(STRIPE_TOKEN_VALUES) ")" WITH_TIMES " " STRIPE_ROW_SQL
+	},
 };
 
 /* The columns of actions that make a message and its first action's time. */
@@ -132,7 +152,7 @@ summary_type(void)
 }
 
 bool
-keep_one_row_update(TriggerData *trigdata, bool tokens)
+keep_one_row_update(TriggerData *trigdata, int parts)
 {
 	TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
 	int			attnos[KEY_COLUMNS];
@@ -174,7 +194,16 @@ keep_one_row_update(TriggerData *trigdata, bool tokens)
 	}
 	if (!eligible || (new_status == old_status && new_attempts == old_attempts))
 	{
-		/* not ours, or nothing any roll-up counts has changed */
+		/*
+		 * Not ours, or nothing any roll-up counts has changed; the hourly
+		 * series may still move (a platform, an ending's hour), which the
+		 * general way sees to.
+		 */
+		if (eligible && (parts & KEPT_TIMES) &&
+			(!same_value(old_row, new_row, trigger_column(desc, "platform")) ||
+			 (push_status_is_ending(new_status) &&
+			  !same_value(old_row, new_row, trigger_column(desc, "updated_at")))))
+			eligible = false;
 		ExecDropSingleTupleTableSlot(old_row);
 		ExecDropSingleTupleTableSlot(new_row);
 		return eligible;
@@ -235,29 +264,40 @@ keep_one_row_update(TriggerData *trigdata, bool tokens)
 	{
 		int			app = attnos[KEY_APP] - 1;
 		int			campaign = attnos[KEY_CAMPAIGN] - 1;
-		Oid			types[STRIPE_ROW_PARAMS + TOKEN_PARAMS] = {
+		Oid			types[ROW_PARAMS] = {
 			TupleDescAttr(desc, app)->atttypid, TupleDescAttr(desc, campaign)->atttypid,
 			summary_oid, summary_oid, summary_oid, summary_oid
 		};
-		Datum		values[STRIPE_ROW_PARAMS + TOKEN_PARAMS] = {
+		Datum		values[ROW_PARAMS] = {
 			new_row->tts_values[app], new_row->tts_values[campaign],
 			DeliverySummaryPGetDatum(plus), DeliverySummaryPGetDatum(minus),
 			DeliverySummaryPGetDatum(count_of_one(joined_known, joined, 0)),
 			DeliverySummaryPGetDatum(count_of_one(departed_known, departed, 0))
 		};
-		char		nulls[STRIPE_ROW_PARAMS + TOKEN_PARAMS] = {
+		char		nulls[ROW_PARAMS] = {
 			' ', new_row->tts_isnull[campaign] ? 'n' : ' ', ' ', ' ', ' ', ' '
 		};
 		TokenWrite	token = TOKEN_WRITE_NONE;
+		bool		times = (parts & KEPT_TIMES) != 0;
 
-		if (tokens)
+		memset(nulls + STRIPE_ROW_PARAMS, 'n', ROW_PARAMS - STRIPE_ROW_PARAMS);
+		memcpy(types + STRIPE_ROW_PARAMS, token_param_types, sizeof(token_param_types));
+		if (parts & KEPT_TOKENS)
 			token = token_observation(desc, old_row, new_row,
 									  values + STRIPE_ROW_PARAMS, nulls + STRIPE_ROW_PARAMS);
-		if (token != TOKEN_WRITE_NONE)
-			memcpy(types + STRIPE_ROW_PARAMS, token_param_types, sizeof(token_param_types));
-		if (SPI_execute_plan(plan_cache_get(stripe_row_sql[token],
-											STRIPE_ROW_PARAMS + (token != TOKEN_WRITE_NONE ? TOKEN_PARAMS : 0),
-											types),
+		for (int k = 0; times && k < TIME_SOURCE_COUNT; k++)
+		{
+			int			i = trigger_column(desc, time_source_columns[k]) - 1;
+			int			p = TIME_PARAMS_FROM + k;
+
+			types[p] = types[p + TIME_SOURCE_COUNT] = TupleDescAttr(desc, i)->atttypid;
+			values[p] = new_row->tts_values[i];
+			nulls[p] = new_row->tts_isnull[i] ? 'n' : ' ';
+			values[p + TIME_SOURCE_COUNT] = old_row->tts_values[i];
+			nulls[p + TIME_SOURCE_COUNT] = old_row->tts_isnull[i] ? 'n' : ' ';
+		}
+		if (SPI_execute_plan(plan_cache_get(stripe_row_sql[token][times],
+											times ? ROW_PARAMS : TIME_PARAMS_FROM, types),
 							 values, nulls, false, 0) != SPI_OK_INSERT)
 			elog(ERROR, "keep_rollups: counting into the campaign's stripe failed");
 	}

@@ -12,9 +12,9 @@
 
 /*
  * Keeps the roll-ups of an UPDATE statement that changed one action within
- * its message, and with tokens its token's state; false, having done
+ * its message, and the kept parts (KEPT_TOKENS, KEPT_TIMES); false, having done
  * nothing, for any other statement.
  */
-extern bool keep_one_row_update(TriggerData *trigdata, bool tokens);
+extern bool keep_one_row_update(TriggerData *trigdata, int parts);
 
 #endif							/* KEPT_ROW_H */

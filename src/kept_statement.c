@@ -28,6 +28,7 @@
 #include "kept_shards.h"
 #include "kept_statement.h"
 #include "kept_stripes.h"
+#include "kept_times.h"
 #include "kept_tokens.h"
 #include "plan_cache.h"
 
@@ -67,8 +68,8 @@
  * rows that call for the second statement.  The deltas are grouped by their
  * key first and byte-wise, so one sort (no locale's) serves both.
  */
-#define APPLY_SQL(changes, gone, tokens, size) \
-	"WITH changes AS NOT MATERIALIZED (" changes "), gone AS (" gone ")" tokens ", message_deltas AS (" \
+#define APPLY_SQL(changes, gone, extra, size) \
+	"WITH changes AS NOT MATERIALIZED (" changes "), gone AS (" gone ")" extra ", message_deltas AS (" \
 	" SELECT c.push_id COLLATE \"C\" AS push_id," \
 	"  push_actions_internal.message_person(c.campaign_id, c.profile_id, c.device_id) COLLATE \"C\" AS person," \
 	"  c.app_id, c.campaign_id, c.profile_id," \
@@ -167,25 +168,35 @@
 				" FROM new_rows n LEFT JOIN old_rows o ON o.action_id = n.action_id AND o.app_id = n.app_id" \
 				" WHERE o.action_id IS NULL OR (n.status, n.attempts) IS DISTINCT FROM (o.status, o.attempts)")
 
-#define EVENT_TEXTS(changes, gone, tokens) \
+/*
+ * What the statement's rows contribute to the hourly series (kept_times.h):
+ * the new rows' contributions added, the old rows' taken away; deleted
+ * rows' kept apart, the series being a history.
+ */
+#define TIME_ROWS(table, sign) "SELECT " TIME_SOURCE_COLUMNS("r") ", " sign " AS sign FROM " table " r"
+#define INSERTED_TIMES TIMES_KEPT(TIME_ROWS("new_rows", "1"))
+#define UPDATED_TIMES TIMES_KEPT(TIME_ROWS("new_rows", "1") " UNION ALL " TIME_ROWS("old_rows", "-1"))
+#define DELETED_TIMES TIMES_DELETED(TIME_ROWS("old_rows", "1"))
+
+#define EVENT_TEXTS(changes, gone, extra) \
 	{ \
-		{APPLY_SQL(changes, gone, tokens, "small"), APPLY_SQL(changes, gone, tokens, "large")}, \
+		{APPLY_SQL(changes, gone, extra, "small"), APPLY_SQL(changes, gone, extra, "large")}, \
 		{SETTLE_SQL(gone, "small"), SETTLE_SQL(gone, "large")} \
 	}
+#define KEPT_TEXTS(inserted, updated, deleted) \
+	{ \
+		[KEPT_INSERT] = EVENT_TEXTS(ADDED_ROWS, NO_ROWS_GONE, inserted), \
+		[KEPT_UPDATE] = EVENT_TEXTS(ADDED_ROWS " UNION ALL " REMOVED_ROWS, CHANGED_ROWS_GONE, updated), \
+		[KEPT_DELETE] = EVENT_TEXTS(REMOVED_ROWS, ALL_ROWS_GONE, deleted), \
+	}
 
-/* [with tokens][event][apply or settle][small or large] */
-static const char *const statements[2][3][2][2] = {
+/* [kept parts][event][apply or settle][small or large] */
+static const char *const statements[KEPT_ALL + 1][3][2][2] = {
 	/* 1.1's trigger: the roll-ups alone */
-	{
-		[KEPT_INSERT] = EVENT_TEXTS(ADDED_ROWS, NO_ROWS_GONE, ""),
-		[KEPT_UPDATE] = EVENT_TEXTS(ADDED_ROWS " UNION ALL " REMOVED_ROWS, CHANGED_ROWS_GONE, ""),
-		[KEPT_DELETE] = EVENT_TEXTS(REMOVED_ROWS, ALL_ROWS_GONE, ""),
-	},
-	{
-		[KEPT_INSERT] = EVENT_TEXTS(ADDED_ROWS, NO_ROWS_GONE, INSERTED_TOKENS),
-		[KEPT_UPDATE] = EVENT_TEXTS(ADDED_ROWS " UNION ALL " REMOVED_ROWS, CHANGED_ROWS_GONE, UPDATED_TOKENS),
-		[KEPT_DELETE] = EVENT_TEXTS(REMOVED_ROWS, ALL_ROWS_GONE, ""),
-	},
+	[0] = KEPT_TEXTS("", "", ""),
+	[KEPT_TOKENS] = KEPT_TEXTS(INSERTED_TOKENS, UPDATED_TOKENS, ""),
+	[KEPT_TIMES] = KEPT_TEXTS(INSERTED_TIMES, UPDATED_TIMES, DELETED_TIMES),
+	[KEPT_ALL] = KEPT_TEXTS(INSERTED_TOKENS INSERTED_TIMES, UPDATED_TOKENS UPDATED_TIMES, DELETED_TIMES),
 };
 
 /* Runs a statement through the plan cache; returns SPI's result code. */
@@ -210,7 +221,7 @@ result_count(int column)
 }
 
 void
-keep_statement(TriggerData *trigdata, KeptEvent event, uint64 rows, bool tokens)
+keep_statement(TriggerData *trigdata, KeptEvent event, uint64 rows, int parts)
 {
 	int			large = rows > SMALL_STATEMENT_ROWS;
 	int64		out_of_step;
@@ -223,8 +234,9 @@ keep_statement(TriggerData *trigdata, KeptEvent event, uint64 rows, bool tokens)
 	if (SPI_register_trigger_data(trigdata) != SPI_OK_TD_REGISTER)
 		elog(ERROR, "SPI_register_trigger_data failed");
 
-	sql[0] = statements[tokens][event][0][large];
-	sql[1] = statements[tokens][event][1][large];
+	Assert(parts >= 0 && parts <= KEPT_ALL);
+	sql[0] = statements[parts][event][0][large];
+	sql[1] = statements[parts][event][1][large];
 	kept_statements_for(trigdata->tg_relation, sql, lengthof(sql));
 	if (run_statement(sql[0]) != SPI_OK_SELECT)
 		elog(ERROR, "keep_rollups: applying the deltas failed");

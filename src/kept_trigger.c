@@ -8,7 +8,8 @@
  *	  its message the short way (kept_row.c) and every other statement the
  *	  general way (kept_statement.c).  From 1.2 on, the statement's rows are
  *	  first checked against the state machine (writes_rules.c), and both
- *	  ways also keep the device tokens' states (kept_tokens.h).
+ *	  ways also keep the device tokens' states (kept_tokens.h) and the
+ *	  hourly series (kept_times.h).
  */
 #include "postgres.h"
 
@@ -29,41 +30,48 @@ require_transition_table(Tuplestorestate *table, const char *clause)
 				 errmsg("keep_rollups() needs REFERENCING %s", clause)));
 }
 
-static Datum keep(FunctionCallInfo fcinfo, bool checked, bool tokens);
+static Datum keep(FunctionCallInfo fcinfo, bool checked, int parts);
 
 /* 1.1's trigger: the roll-ups alone. */
 PG_FUNCTION_INFO_V1(keep_rollups);
 Datum
 keep_rollups(PG_FUNCTION_ARGS)
 {
-	return keep(fcinfo, false, false);
+	return keep(fcinfo, false, 0);
 }
 
 /*
- * From 1.2: the state machine on the statement's rows, then the roll-ups and
- * the device tokens' states.
+ * From 1.2: the state machine on the statement's rows, then the roll-ups,
+ * the device tokens' states and the hourly series.
  */
 PG_FUNCTION_INFO_V1(keep_rollups_checked);
 Datum
 keep_rollups_checked(PG_FUNCTION_ARGS)
 {
-	return keep(fcinfo, true, true);
+	return keep(fcinfo, true, KEPT_ALL);
 }
 
 /*
- * For make bench alone: 1.2's trigger without the device tokens' states, to
- * measure what they cost the writes.  No SQL object of the extension calls
- * it.
+ * For make bench alone: 1.2's trigger without one of its kept parts, to
+ * measure what each costs the writes.  No SQL object of the extension
+ * calls them.
  */
 PG_FUNCTION_INFO_V1(keep_rollups_checked_without_tokens);
 Datum
 keep_rollups_checked_without_tokens(PG_FUNCTION_ARGS)
 {
-	return keep(fcinfo, true, false);
+	return keep(fcinfo, true, KEPT_ALL & ~KEPT_TOKENS);
+}
+
+PG_FUNCTION_INFO_V1(keep_rollups_checked_without_times);
+Datum
+keep_rollups_checked_without_times(PG_FUNCTION_ARGS)
+{
+	return keep(fcinfo, true, KEPT_ALL & ~KEPT_TIMES);
 }
 
 static Datum
-keep(FunctionCallInfo fcinfo, bool checked, bool tokens)
+keep(FunctionCallInfo fcinfo, bool checked, int parts)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	TriggerEvent event;
@@ -105,8 +113,8 @@ keep(FunctionCallInfo fcinfo, bool checked, bool tokens)
 		return PointerGetDatum(NULL);
 	if (checked)
 		writes_check_statement(trigdata);
-	if (kept_event == KEPT_UPDATE && keep_one_row_update(trigdata, tokens))
+	if (kept_event == KEPT_UPDATE && keep_one_row_update(trigdata, parts))
 		return PointerGetDatum(NULL);
-	keep_statement(trigdata, kept_event, rows, tokens);
+	keep_statement(trigdata, kept_event, rows, parts);
 	return PointerGetDatum(NULL);
 }

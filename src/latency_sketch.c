@@ -512,10 +512,11 @@ latency_sketch_ne(PG_FUNCTION_ARGS)
 
 /*
  * a and b merged, each bin's counts added (sign -1: b's taken away, which
- * must leave no count negative), compact.
+ * must leave no count negative unless clamped: then a bin's excess over b),
+ * compact.
  */
 static LatencySketch *
-merged(const LatencySketch *a, const LatencySketch *b, int sign)
+merged(const LatencySketch *a, const LatencySketch *b, int sign, bool clamp)
 {
 	int64	   *counts = palloc0(SKETCH_BINS * sizeof(int64));
 	int64		zero = a->zero;
@@ -531,6 +532,12 @@ merged(const LatencySketch *a, const LatencySketch *b, int sign)
 	latency_sketch_reader_init(&reader, b);
 	while (latency_sketch_reader_next(&reader, &index, &count))
 		add_count(&counts[index - LATENCY_SKETCH_MIN_BIN], sign * count);
+	if (clamp)
+	{
+		zero = Max(zero, 0);
+		for (int k = 0; k < SKETCH_BINS; k++)
+			counts[k] = Max(counts[k], 0);
+	}
 	add_count(&total, zero);
 	for (int k = -1; k < SKETCH_BINS; k++)
 	{
@@ -548,7 +555,7 @@ PG_FUNCTION_INFO_V1(latency_sketch_merge);
 Datum
 latency_sketch_merge(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(merged(PG_GETARG_LATENCY_SKETCH_P(0), PG_GETARG_LATENCY_SKETCH_P(1), 1));
+	PG_RETURN_POINTER(merged(PG_GETARG_LATENCY_SKETCH_P(0), PG_GETARG_LATENCY_SKETCH_P(1), 1, false));
 }
 
 /* For kept state: a sketch with another's durations taken away. */
@@ -556,7 +563,15 @@ PG_FUNCTION_INFO_V1(latency_sketch_minus);
 Datum
 latency_sketch_minus(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(merged(PG_GETARG_LATENCY_SKETCH_P(0), PG_GETARG_LATENCY_SKETCH_P(1), -1));
+	PG_RETURN_POINTER(merged(PG_GETARG_LATENCY_SKETCH_P(0), PG_GETARG_LATENCY_SKETCH_P(1), -1, false));
+}
+
+/* For kept state: the durations of a that b does not count, bin by bin. */
+PG_FUNCTION_INFO_V1(latency_sketch_excess);
+Datum
+latency_sketch_excess(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(merged(PG_GETARG_LATENCY_SKETCH_P(0), PG_GETARG_LATENCY_SKETCH_P(1), -1, true));
 }
 
 static int64
@@ -573,9 +588,9 @@ sketch_total(const LatencySketch *s)
 	return total;
 }
 
-PG_FUNCTION_INFO_V1(latency_sketch_total);
+PG_FUNCTION_INFO_V1(latency_sketch_duration_count);
 Datum
-latency_sketch_total(PG_FUNCTION_ARGS)
+latency_sketch_duration_count(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT64(sketch_total(PG_GETARG_LATENCY_SKETCH_P(0)));
 }

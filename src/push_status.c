@@ -279,6 +279,7 @@ static const StatusKind status_kinds[] = {
 	{"unfinished", push_status_is_unfinished},
 	{"awaiting_delivery", push_status_is_awaiting_delivery},
 	{"device_event", push_status_is_device_event},
+	{"ending", push_status_is_ending},
 };
 
 PG_FUNCTION_INFO_V1(push_status_kind_members);

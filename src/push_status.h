@@ -106,4 +106,14 @@ push_status_is_awaiting_delivery(PushStatus s)
 	return s == PS_ATTEMPTED || s == PS_SENT;
 }
 
+/*
+ * A status an action ends in, or leaves only through retry(): the hourly
+ * series count it in the hour the action reached it (its updated_at).
+ */
+static inline bool
+push_status_is_ending(PushStatus s)
+{
+	return s >= PS_CONVERTED;
+}
+
 #endif							/* PUSH_STATUS_H */

@@ -76,7 +76,8 @@ CREATE OR REPLACE FUNCTION push_actions_internal.app_scoped_tables() RETURNS reg
 	SET search_path = pg_catalog, push_actions, pg_temp
 	AS $$ SELECT ARRAY['push_actions.apps', 'push_actions.pushes', 'push_actions.actions', 'push_actions.daily_rollups',
 	                   'push_actions_internal.messages', 'push_actions_internal.campaign_stripes',
-	                   'push_actions_internal.device_tokens']::pg_catalog.regclass[] $$;
+	                   'push_actions_internal.device_tokens', 'push_actions_internal.time_buckets',
+	                   'push_actions_internal.time_buckets_deleted']::pg_catalog.regclass[] $$;
 
 -- Makes the policies again from push_actions.app_roles; roles dropped since
 -- they were mapped are left out.  The trigger below calls it; by hand, it

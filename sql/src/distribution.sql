@@ -39,11 +39,14 @@ ALTER TABLE push_actions.actions DROP CONSTRAINT IF EXISTS actions_app_id_fkey,
 ALTER TABLE push_actions_internal.app_keys DROP CONSTRAINT IF EXISTS app_keys_app_id_fkey;
 ALTER TABLE push_actions_internal.retired_app_tokens DROP CONSTRAINT IF EXISTS retired_app_tokens_app_id_fkey;
 ALTER TABLE push_actions.app_roles DROP CONSTRAINT IF EXISTS app_roles_app_id_fkey;
-ALTER TABLE push_actions_internal.device_tokens DROP CONSTRAINT IF EXISTS device_tokens_app_id_fkey$keys$;
+ALTER TABLE push_actions_internal.device_tokens DROP CONSTRAINT IF EXISTS device_tokens_app_id_fkey;
+ALTER TABLE push_actions_internal.time_buckets DROP CONSTRAINT IF EXISTS time_buckets_app_id_fkey;
+ALTER TABLE push_actions_internal.time_buckets_deleted DROP CONSTRAINT IF EXISTS time_buckets_deleted_app_id_fkey$keys$;
 	-- distributed by app_id with pushes, colocated
 	colocated constant text[] := ARRAY['push_actions.actions', 'push_actions.daily_rollups', 'push_actions_internal.messages',
 	                                   'push_actions_internal.campaign_stripes', 'push_actions_internal.app_keys',
-	                                   'push_actions_internal.device_tokens'];
+	                                   'push_actions_internal.device_tokens', 'push_actions_internal.time_buckets',
+	                                   'push_actions_internal.time_buckets_deleted'];
 	-- the write calls that name their app, run whole on the worker that holds it
 	write_calls constant text[] := ARRAY['push_actions.record_attempt(bigint,boolean,text,boolean,bigint,text)',
 	                                     'push_actions.record_event(bigint,push_actions.push_status,timestamptz,bigint)',
@@ -77,6 +80,18 @@ BEGIN
 				ADD CONSTRAINT device_tokens_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
 			PERFORM truncate_local_data_after_distributing_table('push_actions_internal.device_tokens');
 			PERFORM push_actions.rebuild_device_tokens();
+			completed := true;
+		END IF;
+		-- the hourly series likewise
+		IF NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'push_actions_internal.time_buckets'::regclass) THEN
+			PERFORM set_config('citus.multi_shard_modify_mode', 'sequential', true);
+			FOREACH t IN ARRAY ARRAY['push_actions_internal.time_buckets', 'push_actions_internal.time_buckets_deleted'] LOOP
+				PERFORM create_distributed_table(t::regclass, 'app_id', colocate_with => 'push_actions.actions');
+				EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE',
+				               t, split_part(t, '.', 2) || '_app_id_fkey');
+				PERFORM truncate_local_data_after_distributing_table(t::regclass);
+			END LOOP;
+			PERFORM push_actions.rebuild_time_buckets();
 			completed := true;
 		END IF;
 		FOREACH t IN ARRAY write_calls LOOP
@@ -171,6 +186,10 @@ BEGIN
 	-- one server deletes an app's tokens' states with its actions (store_cascades.sql)
 	ALTER TABLE push_actions_internal.device_tokens
 		ADD CONSTRAINT device_tokens_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
+	ALTER TABLE push_actions_internal.time_buckets
+		ADD CONSTRAINT time_buckets_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
+	ALTER TABLE push_actions_internal.time_buckets_deleted
+		ADD CONSTRAINT time_buckets_deleted_app_id_fkey FOREIGN KEY (app_id) REFERENCES push_actions.apps ON DELETE CASCADE;
 	FOREACH t IN ARRAY write_calls LOOP
 		PERFORM create_distributed_function(t::regprocedure, 'app_id', colocate_with => 'push_actions.actions');
 	END LOOP;

@@ -43,15 +43,20 @@ CREATE OPERATOR pg_catalog.+ (
 	LEFTARG = push_actions.latency_sketch, RIGHTARG = push_actions.latency_sketch,
 	PROCEDURE = push_actions.latency_sketch_merge, COMMUTATOR = OPERATOR(pg_catalog.+));
 
-CREATE OR REPLACE FUNCTION pg_catalog.total(push_actions.latency_sketch) RETURNS bigint
-	AS 'MODULE_PATHNAME', 'latency_sketch_total' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION pg_catalog.total(push_actions.latency_sketch) IS 'number of durations counted';
+-- Not total(): 1.1's total('...') with an untyped literal must keep meaning a delivery_summary.
+CREATE OR REPLACE FUNCTION pg_catalog.duration_count(push_actions.latency_sketch) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'latency_sketch_duration_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION pg_catalog.duration_count(push_actions.latency_sketch) IS 'number of durations counted';
 CREATE OR REPLACE FUNCTION pg_catalog.quantile(push_actions.latency_sketch, double precision) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'latency_sketch_quantile' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION pg_catalog.quantile(push_actions.latency_sketch, double precision) IS
 	'the duration in seconds at the quantile (0 to 1) as percentile_disc defines it, within 1 %; NULL when empty';
 
--- For kept state only: durations taken away (an error rather than a negative count).
+-- For kept state only: durations taken away (an error rather than a
+-- negative count), and what one sketch counts beyond another, bin by bin.
 CREATE OR REPLACE FUNCTION push_actions_internal.latency_sketch_minus(push_actions.latency_sketch, push_actions.latency_sketch)
+	RETURNS push_actions.latency_sketch
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION push_actions_internal.latency_sketch_excess(push_actions.latency_sketch, push_actions.latency_sketch)
 	RETURNS push_actions.latency_sketch
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -11,9 +11,12 @@ BEGIN
 	ELSE
 		DELETE FROM push_actions.actions a USING old_rows o WHERE a.app_id = o.app_id;
 		-- the app's campaigns, which its actions' deletion left at zero, and
-		-- its tokens' states, which outlive actions but not their app
+		-- its tokens' states and hourly series, which outlive actions but not
+		-- their app
 		DELETE FROM push_actions_internal.campaign_stripes s USING old_rows o WHERE s.app_id = o.app_id;
 		DELETE FROM push_actions_internal.device_tokens t USING old_rows o WHERE t.app_id = o.app_id;
+		DELETE FROM push_actions_internal.time_buckets t USING old_rows o WHERE t.app_id = o.app_id;
+		DELETE FROM push_actions_internal.time_buckets_deleted t USING old_rows o WHERE t.app_id = o.app_id;
 	END IF;
 	RETURN NULL;
 END

@@ -47,6 +47,12 @@ CREATE TABLE push_actions.actions (
 	-- the provider's code of the last failure (provider_errors()), from 1.2;
 	-- bounded by record_attempt, as error_message is
 	error_code		text,
+	-- the moments it first reached each step of a send, from 1.2 (src/time_moments.h):
+	-- NULL in a row written without them, which then has them from its status
+	attempted_at	timestamptz,
+	sent_at			timestamptz,
+	delivered_at	timestamptz,
+	opened_at		timestamptz,
 	-- action_id is unique by its sequence; app_id is in the key for partitioning
 	PRIMARY KEY (action_id, app_id)
 );

@@ -13,7 +13,7 @@
 CREATE OR REPLACE FUNCTION push_actions_internal.statuses(kind text) RETURNS push_actions.push_status[]
 	AS 'MODULE_PATHNAME', 'push_status_kind_members' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION push_actions_internal.statuses(text) IS
-	'the statuses of a group: error (failed, bounced), success (sent, delivered, opened, converted), unfinished (scheduled, attempted), awaiting_delivery (attempted, sent), device_event (delivered, opened, converted)';
+	'the statuses of a group: error (failed, bounced), success (sent, delivered, opened, converted), unfinished (scheduled, attempted), awaiting_delivery (attempted, sent), device_event (delivered, opened, converted), ending (converted, failed, bounced, expired)';
 
 
 CREATE OR REPLACE FUNCTION push_actions_internal.platforms() RETURNS text[]

@@ -2,8 +2,8 @@
 
 -- 1.2 (in development): app tokens that can be rotated, the limits in one
 -- table, pushes that refuse what would double-send or overflow, the state
--- machine on every write (the kept roll-ups' trigger function), and the
--- device tokens' kept state.
+-- machine on every write (the kept roll-ups' trigger function), the
+-- device tokens' kept state, the latency sketch and the hourly series.
 --
 -- Written as the hand-made part of the step (ALTERs, data conversion, drops)
 -- and includes of the current definitions of what it creates or replaces:
@@ -18,7 +18,8 @@
 -- coordinator, and Citus takes such a key only once a table is on every
 -- node.  distribute(), called again after the update, makes
 -- retired_app_tokens a reference table with its key (app_roles has none on
--- Citus) and distributes device_tokens.
+-- Citus) and distributes device_tokens, time_buckets and
+-- time_buckets_deleted.
 
 \ir ../src/store_vocabulary.sql
 \ir ../src/api_limits.sql
@@ -26,11 +27,13 @@
 \ir ../src/latency_sketch.sql
 \ir ../src/latency_sketch_aggregates.sql
 \ir ../src/tokens_tables.sql
+\ir ../src/time_tables.sql
 \ir ../src/store_cascades.sql
 \ir ../src/apps_roles.sql
 \ir ../src/apps_tokens.sql
 \ir ../src/apps_api.sql
 \ir ../src/tokens_api.sql
+\ir ../src/time_api.sql
 \ir ../src/writes_create.sql
 
 -- actions keep the provider's code of their last failure; record_attempt
@@ -45,6 +48,17 @@ BEGIN
 	EXECUTE 'ALTER TABLE push_actions.actions ADD COLUMN IF NOT EXISTS error_code text';
 END
 $$;
+-- and the moments each action first reached each step of a send, for the
+-- hourly series: NULL in the rows there are, which have them from their
+-- status (src/time_moments.h).  Added without a rewrite (no default).
+DO $$
+BEGIN
+	EXECUTE 'ALTER TABLE push_actions.actions ADD COLUMN IF NOT EXISTS attempted_at timestamptz,'
+	        ' ADD COLUMN IF NOT EXISTS sent_at timestamptz, ADD COLUMN IF NOT EXISTS delivered_at timestamptz,'
+	        ' ADD COLUMN IF NOT EXISTS opened_at timestamptz';
+END
+$$;
+\ir ../src/time_moments.sql
 ALTER FUNCTION push_actions.record_attempt(bigint, boolean, text, boolean, bigint) RENAME TO record_attempt_1_1;
 \ir ../src/writes_status.sql
 DO $$
@@ -74,6 +88,8 @@ DROP FUNCTION push_actions.record_attempt_1_1(bigint, boolean, text, boolean, bi
 \ir ../src/push_info_views.sql
 \ir ../src/retention_views.sql
 \ir ../src/tokens_views.sql
+\ir ../src/time_views.sql
+\ir ../src/kept_trigger.sql
 \ir ../src/distribution.sql
 
 -- The tokens' states from what the actions hold; on a distributed database,
@@ -82,6 +98,9 @@ DO $$
 BEGIN
 	IF NOT push_actions_internal.is_distributed() THEN
 		PERFORM push_actions_internal.merge_live_device_tokens();
+		-- and the hourly series, from the actions' creation and status:
+		-- their latencies from the moments their rows give
+		EXECUTE push_actions_internal.time_buckets_query('rebuild');
 	END IF;
 END
 $$;

@@ -3,7 +3,8 @@
 -- machine cannot reach, campaign_overview equal to a plain-SQL recomputation
 -- from actions and daily_rollups, the kept roll-ups equal to theirs
 -- (verify_rollups()), the device tokens' states in step with the actions
--- (verify_device_tokens()), and every B-tree index of the extension's
+-- (verify_device_tokens()), the hourly series in step with them
+-- (verify_time_buckets()), and every B-tree index of the extension's
 -- tables consistent with its table (amcheck raises an error where not).
 -- Used after crashes (test/t/crash_recovery.pl) and after make stress.
 -- Needs the amcheck extension.
@@ -56,6 +57,8 @@ UNION ALL
 SELECT 'kept roll-ups differing from their recomputation', (SELECT count(*) FROM push_actions.verify_rollups())
 UNION ALL
 SELECT 'device tokens whose state misses the live actions or contradicts itself', (SELECT count(*) FROM push_actions.verify_device_tokens())
+UNION ALL
+SELECT 'hourly buckets whose live part differs from their recomputation', (SELECT count(*) FROM push_actions.verify_time_buckets())
 UNION ALL
 SELECT 'B-tree indexes amcheck could not check', (
 	SELECT count(*) - (SELECT count(*) FROM (SELECT bt_index_check(i.indexrelid, true) FROM pg_index i

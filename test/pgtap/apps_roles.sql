@@ -90,9 +90,10 @@ SELECT ok(grant_app('pa_acme', :a1), 'grant_app maps a role to an app');
 SELECT ok(NOT grant_app('pa_acme', :a1), 'and returns false when it already was');
 SELECT ok(grant_app('pa_beta', :a2), 'another role, another app');
 SELECT is((SELECT array_agg(relname::text ORDER BY relname) FROM pg_class WHERE relrowsecurity AND oid = ANY (push_actions_internal.app_scoped_tables())),
-	ARRAY['actions', 'apps', 'campaign_stripes', 'daily_rollups', 'device_tokens', 'messages', 'pushes'],
-	'once a role is mapped, the seven tables of app rows have row-level security');
-SELECT is((SELECT count(*)::int FROM pg_policy WHERE polrelid = ANY (push_actions_internal.app_scoped_tables())), 9,
+	ARRAY['actions', 'apps', 'campaign_stripes', 'daily_rollups', 'device_tokens', 'messages', 'pushes', 'time_buckets',
+	      'time_buckets_deleted'],
+	'once a role is mapped, the nine tables of app rows have row-level security');
+SELECT is((SELECT count(*)::int FROM pg_policy WHERE polrelid = ANY (push_actions_internal.app_scoped_tables())), 11,
 	'one policy on each, and on apps one per mapped role');
 SELECT is_empty('SELECT * FROM verify_app_roles()', 'verify_app_roles finds the policies as mapped');
 

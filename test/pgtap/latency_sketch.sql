@@ -37,7 +37,7 @@ SELECT is((SELECT count(*)::int FROM (SELECT shape, quantile(latency_sketch(seco
            WHERE v < (SELECT max(quantile) FROM (SELECT quantile(latency_sketch(d2.seconds), q2.q) FROM d d2, q q2
                                                  WHERE d2.shape = s.shape AND q2.q < s.q GROUP BY q2.q) p)), 0,
 	'a higher quantile is never a shorter duration');
-SELECT is((SELECT sum(total(s))::int FROM (SELECT latency_sketch(seconds) AS s FROM d GROUP BY shape) x), 400000, 'total counts every duration');
+SELECT is((SELECT sum(duration_count(s))::int FROM (SELECT latency_sketch(seconds) AS s FROM d GROUP BY shape) x), 400000, 'duration_count counts every duration');
 
 -- merging: in groups, in any order, by + or by the merge aggregate, equals the union's sketch
 SELECT ok((SELECT latency_sketch(s) FROM (SELECT latency_sketch(seconds) AS s FROM d GROUP BY hashtext(shape || seconds) % 17) g)
@@ -57,7 +57,7 @@ SELECT ok((SELECT push_actions_internal.latency_sketch_minus(latency_sketch(seco
 -- the whole range in one state: from the smallest bin to the largest, and the zero bin
 SELECT is((SELECT latency_sketch(x)::text FROM (VALUES (1e9::float8), (0), (1e-6), (1)) v(x)), 'v1 zero:1 -727:1 0:1 1091:1',
 	'durations at both ends of the range, and zero');
-SELECT is((SELECT total(latency_sketch(power(10, i / 100.0))) FROM generate_series(-600, 900) i), 1501::bigint,
+SELECT is((SELECT duration_count(latency_sketch(power(10, i / 100.0))) FROM generate_series(-600, 900) i), 1501::bigint,
 	'one state grown across the fifteen decades');
 SELECT is((SELECT count(*)::int FROM (SELECT quantile(s, k / 1500.0) AS v, power(10, (k - 600) / 100.0) AS x
                                      FROM (SELECT latency_sketch(power(10, i / 100.0)) AS s FROM generate_series(-600, 900) i) a,

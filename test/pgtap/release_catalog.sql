@@ -118,7 +118,7 @@ INSERT INTO declared VALUES
 ('push_actions.latency_sketch_eq(push_actions.latency_sketch,push_actions.latency_sketch)', 'f', 'i', 's', true),
 ('push_actions.latency_sketch_ne(push_actions.latency_sketch,push_actions.latency_sketch)', 'f', 'i', 's', true),
 ('push_actions.latency_sketch_merge(push_actions.latency_sketch,push_actions.latency_sketch)', 'f', 'i', 's', true),
-('total(push_actions.latency_sketch)', 'f', 'i', 's', true),
+('duration_count(push_actions.latency_sketch)', 'f', 'i', 's', true),
 ('quantile(push_actions.latency_sketch,double precision)', 'f', 'i', 's', true),
 ('push_actions_internal.latency_sketch_minus(push_actions.latency_sketch,push_actions.latency_sketch)', 'f', 'i', 's', true),
 ('push_actions_internal.latency_sketch_add(push_actions.latency_sketch,double precision)', 'f', 'i', 's', false),
@@ -128,6 +128,14 @@ INSERT INTO declared VALUES
 ('latency_sketch(double precision)', 'a', 'i', 's', false),
 ('latency_sketch(interval)', 'a', 'i', 's', false),
 ('latency_sketch(push_actions.latency_sketch)', 'a', 'i', 's', false),
+('push_actions_internal.latency_sketch_excess(push_actions.latency_sketch,push_actions.latency_sketch)', 'f', 'i', 's', true),
+('push_actions_internal.action_moment(push_actions.push_status,push_actions.push_status,smallint,timestamp with time zone,timestamp with time zone,timestamp with time zone)', 'f', 'i', 's', false),
+('push_actions_internal.keep_moments()', 'f', 'v', 'u', false),
+('push_actions_internal.time_net(push_actions.latency_sketch,push_actions.latency_sketch)', 'f', 'i', 's', false),
+('push_actions_internal.time_buckets_query(text)', 'f', 'i', 's', true),
+('push_actions.delivery_times(bigint,bigint,timestamp with time zone,timestamp with time zone,text,text,text)', 'f', 's', 'u', false),
+('push_actions.verify_time_buckets()', 'f', 's', 'u', false),
+('push_actions.rebuild_time_buckets()', 'f', 'v', 'u', false),
 ('push_actions_internal.message_person(bigint,text,bigint)', 'f', 'i', 's', false),
 ('push_actions_internal.writer_stripe()', 'f', 's', 'r', true),
 ('push_actions_internal.keep_rollups()', 'f', 'v', 'u', false),
@@ -187,15 +195,17 @@ SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions
            WHERE lanname = 'c' AND (provolatile <> 'i' OR proparallel <> 's')),
           ARRAY['push_actions.explain_push_devices(jsonb,boolean)', 'push_actions.list_push_devices(jsonb)',
                 'push_actions.list_push_devices(text)',
-                'push_actions_internal.app_visible(bigint)', 'push_actions_internal.keep_rollups()',
+                'push_actions_internal.app_visible(bigint)', 'push_actions_internal.keep_moments()',
+                'push_actions_internal.keep_rollups()',
                 'push_actions_internal.keep_token_registration(bigint,text,text,timestamp with time zone)',
                 'push_actions_internal.merge_live_device_tokens()',
                 'push_actions_internal.policy_apps_of(oid)', 'push_actions_internal.random_key()',
                 'push_actions_internal.role_apps()', 'push_actions_internal.writer_stripe()'],
-          'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables, the three that read the apps'' policies, the trigger that keeps the roll-ups, the two that write the tokens'' states, the key generator and the backend''s stripe');
+          'every C function is IMMUTABLE and PARALLEL SAFE but the two that read tables, the three that read the apps'' policies, the triggers that keep the roll-ups and the moments, the two that write the tokens'' states, the key generator and the backend''s stripe');
 SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions WHERE prosecdef),
           ARRAY['push_actions.app_for_token(text)',
                 'push_actions.dead_device_tokens(text,timestamp with time zone,text,integer)',
+                'push_actions.delivery_times(bigint,bigint,timestamp with time zone,timestamp with time zone,text,text,text)',
                 'push_actions.grant_app(regrole,bigint)', 'push_actions.push_deliveries(text,text)',
                 'push_actions.rebuild_app_roles()', 'push_actions.revoke_app(regrole,bigint)',
                 'push_actions.rotate_app_key(bigint,interval)', 'push_actions.rotate_app_token(bigint,interval)',
@@ -205,7 +215,7 @@ SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions WHE
                 'push_actions_internal.delete_child_actions()',
                 'push_actions_internal.forget_rollups()', 'push_actions_internal.keep_rollups()',
                 'push_actions_internal.keep_token_registration(bigint,text,text,timestamp with time zone)'],
-          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, the three that keep the roll-ups and the tokens'' states no API role may write, the three that use the app keys, the four that use the replaced tokens'' hashes or the tokens'' states no API role may read and the four that make the apps'' policies, which only the tables'' owner may');
+          'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, the three that keep the roll-ups and the tokens'' states no API role may write, the three that use the app keys, the five that use the replaced tokens'' hashes or the tokens'' states or hourly series no API role may read and the four that make the apps'' policies, which only the tables'' owner may');
 -- the vocabulary functions are inlined, which a SET option would prevent:
 -- they pin nothing and name every object with its schema instead
 CREATE TEMP TABLE inlined (signature text);
@@ -217,13 +227,15 @@ INSERT INTO inlined VALUES
 ('push_actions_internal.message_device(text,bigint)'),
 ('push_actions_internal.message_action(text,bigint)'),
 ('push_actions_internal.delivery_id(bigint,bigint)'),
-('push_actions_internal.message_person(bigint,text,bigint)');
+('push_actions_internal.message_person(bigint,text,bigint)'),
+('push_actions_internal.time_net(push_actions.latency_sketch,push_actions.latency_sketch)');
 SELECT is((SELECT array_agg(signature) FROM ext_functions
            WHERE (lanname IN ('sql', 'plpgsql') OR provolatile <> 'i')
              AND signature NOT IN (SELECT signature FROM inlined)
              -- volatile for its randomness, stable for its backend: they read
              -- no table and call nothing
-             AND signature NOT IN ('push_actions_internal.random_key()', 'push_actions_internal.writer_stripe()')
+             AND signature NOT IN ('push_actions_internal.random_key()', 'push_actions_internal.writer_stripe()',
+                                   'push_actions_internal.keep_moments()')
              -- they read push_actions.apps' policies from the relation cache
              -- by its schema, at every row of a view: a SET option would cost
              -- a configuration change per row
@@ -314,28 +326,31 @@ SELECT is((SELECT array_agg(c.conname::text || ': ' || g.tgenabled::text ORDER B
 -- the API is push_actions; what only the extension calls is in push_actions_internal
 SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
            WHERE p.pronamespace = 'push_actions_internal'::regnamespace),
-          ARRAY['add_devices', 'app_roles_changed', 'app_scope_policy', 'app_scoped_tables', 'app_visible',
+          ARRAY['action_moment', 'add_devices', 'app_roles_changed', 'app_scope_policy', 'app_scoped_tables', 'app_visible',
                 'app_visible_support', 'check_action_parents', 'dead_token_positions', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
                 'delivery_token', 'delivery_token_matches', 'device_tokens_check', 'devices_json', 'find_push',
                 'fold_and_delete', 'forbid_key_change', 'forget_rollups', 'is_distributed', 'is_pending_device',
-                'keep_rollups', 'keep_token_registration', 'kept_summary_minus', 'latency_sketch_add', 'latency_sketch_add_interval',
-                'latency_sketch_combine', 'latency_sketch_final', 'latency_sketch_minus', 'limit_value', 'lock_action',
+                'keep_moments', 'keep_rollups', 'keep_token_registration', 'kept_summary_minus', 'latency_sketch_add',
+                'latency_sketch_add_interval', 'latency_sketch_combine', 'latency_sketch_excess', 'latency_sketch_final',
+                'latency_sketch_minus', 'limit_value', 'lock_action',
                 'merge_live_device_tokens', 'message_action', 'message_device',
                 'message_person', 'new_app_token', 'new_push', 'new_push_id', 'platforms', 'policy_apps_of', 'provider_error_time',
                 'push_error', 'random_key',
-                'refuse_longer_than', 'refuse_transition', 'role_apps', 'statuses', 'token_platforms', 'writer_stripe'],
+                'refuse_longer_than', 'refuse_transition', 'role_apps', 'statuses', 'time_buckets_query', 'time_net', 'token_platforms', 'writer_stripe'],
           'the internal helpers live in push_actions_internal');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text) FROM ext_functions p
            WHERE NOT has_function_privilege('public', p.oid, 'EXECUTE')),
           ARRAY['push_actions.distribute()', 'push_actions.grant_app(regrole,bigint)', 'push_actions.rebuild_app_roles()',
                 'push_actions.rebuild_device_tokens(boolean)',
-                'push_actions.rebuild_rollups()', 'push_actions.revoke_app(regrole,bigint)', 'push_actions.rotate_app_key(bigint,interval)',
+                'push_actions.rebuild_rollups()', 'push_actions.rebuild_time_buckets()', 'push_actions.revoke_app(regrole,bigint)', 'push_actions.rotate_app_key(bigint,interval)',
                 'push_actions.rotate_app_token(bigint,interval)', 'push_actions.set_reference_key_triggers(boolean)',
                 'push_actions.verify_app_roles()', 'push_actions.verify_device_tokens()', 'push_actions.verify_rollups()',
+                'push_actions.verify_time_buckets()',
                 'push_actions_internal.app_roles_changed()', 'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()',
                 'push_actions_internal.forbid_key_change()', 'push_actions_internal.forget_rollups()',
-                'push_actions_internal.keep_rollups()', 'push_actions_internal.merge_live_device_tokens()'],
-          'PUBLIC may not execute the trigger functions, the owner''s switch of the key triggers, the key and token rotations, the roll-ups'', the tokens'' states'' and the app roles'' check and rebuild, grant_app, revoke_app nor distribute()');
+                'push_actions_internal.keep_moments()', 'push_actions_internal.keep_rollups()', 'push_actions_internal.merge_live_device_tokens()',
+                'push_actions_internal.time_buckets_query(text)'],
+          'PUBLIC may not execute the trigger functions, the owner''s switch of the key triggers, the key and token rotations, the roll-ups'', the tokens'' states'', the hourly series'' and the app roles'' check and rebuild, grant_app, revoke_app nor distribute()');
 SELECT is((SELECT count(*)::int FROM ext_functions f JOIN pg_proc p ON p.oid = f.oid
            WHERE p.pronamespace = 'push_actions'::regnamespace AND p.prorettype = 'trigger'::regtype), 0,
           'no trigger function in the API schema');

@@ -1,5 +1,5 @@
 -- latency_sketch: text and binary forms, malformed input, the aggregates,
--- merging, quantile and total, limits, NULLs, and parallel plans.
+-- merging, quantile and duration_count, limits, NULLs, and parallel plans.
 SET search_path = push_actions, public;
 
 -- text form: canonical, round-trips, spaces between pairs are free
@@ -88,16 +88,16 @@ SELECT push_actions_internal.latency_sketch_minus('v1 zero:2 3:2 4:1', 'v1 zero:
 SELECT push_actions_internal.latency_sketch_minus('v1 zero:2 3:2', 'v1 zero:0 4:1');
 SELECT push_actions_internal.latency_sketch_minus('v1 zero:0 3:2', 'v1 zero:1');
 
--- total and quantile: percentile_disc's rank, the bin's value within 0.95 %
-SELECT total(s), round(quantile(s, 0)::numeric, 9) AS q0, round(quantile(s, 0.5)::numeric, 9) AS q50,
+-- duration_count and quantile: percentile_disc's rank, the bin's value within 0.95 %
+SELECT duration_count(s), round(quantile(s, 0)::numeric, 9) AS q0, round(quantile(s, 0.5)::numeric, 9) AS q50,
        round(quantile(s, 1)::numeric, 9) AS q100
 FROM (SELECT latency_sketch(x) AS s FROM generate_series(1, 1000) x) a;
 SELECT quantile('v1 zero:3 0:1', 0.5) AS in_zero_bin, round(quantile('v1 zero:3 0:1', 0.76)::numeric, 9) AS past_it,
-       quantile('v1 zero:0', 0.5) AS empty, total('v1 zero:0'::latency_sketch) AS empty_total;
+       quantile('v1 zero:0', 0.5) AS empty, duration_count('v1 zero:0') AS empty_count;
 SELECT quantile('v1 zero:0 0:1', -0.01);
 SELECT quantile('v1 zero:0 0:1', 1.01);
 SELECT quantile('v1 zero:0 0:1', 'NaN');
-SELECT quantile(NULL, 0.5), total(NULL::latency_sketch);
+SELECT quantile(NULL, 0.5), duration_count(NULL);
 -- each bin's value is within the accuracy of the durations at its edges
 SELECT count(*) AS durations, bool_and(abs(q - x) <= 0.0095 * x) AS edges_within_accuracy
 FROM (SELECT x, quantile(latency_sketch(x), 0.5) AS q

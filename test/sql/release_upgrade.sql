@@ -59,6 +59,9 @@ SELECT count(*) AS rollups_out_of_step FROM push_actions.verify_rollups();
 -- and the device tokens' states from its actions
 SELECT count(*) AS tokens, count(*) FILTER (WHERE NOT alive) AS dead FROM push_actions.device_token_states;
 SELECT count(*) AS tokens_out_of_step FROM push_actions.verify_device_tokens();
+-- and the hourly series from its actions' creation and status
+SELECT sum(scheduled) AS created, sum(sent) AS sent, sum(failed) AS failed FROM push_actions.hourly_delivery;
+SELECT count(*) AS time_buckets_out_of_step FROM push_actions.verify_time_buckets();
 -- the stored values read back the same, as text and in binary
 SELECT k.campaign_id, k.summary, k.furthest,
        delivery_summary_send(k.summary) = b.summary AND push_status_send(k.furthest) = b.furthest AS binary_unchanged
@@ -184,6 +187,9 @@ SELECT count(*) AS rollups_out_of_step FROM push_actions.verify_rollups();
 SELECT platform, device_token, alive, last_success_at IS NOT NULL AS succeeded FROM push_actions.device_token_states
 WHERE app_id = :app_1_1 ORDER BY device_token;
 SELECT count(*) AS tokens_out_of_step FROM push_actions.verify_device_tokens();
+-- the hourly series, from the actions 1.1 wrote
+SELECT platform, scheduled, attempted, sent, opened FROM push_actions.hourly_delivery WHERE app_id = :app_1_1 ORDER BY platform;
+SELECT count(*) AS time_buckets_out_of_step FROM push_actions.verify_time_buckets();
 SET search_path = pg_catalog;
 \set ECHO none
 \i test/data/extension_catalog.sql

@@ -99,6 +99,7 @@ my $sound = "states the machine cannot reach|0\n"
   . "campaign_overview differs from its recomputation|0\n"
   . "kept roll-ups differing from their recomputation|0\n"
   . "device tokens whose state misses the live actions or contradicts itself|0\n"
+  . "hourly buckets whose live part differs from their recomputation|0\n"
   . "B-tree indexes amcheck could not check|0";
 
 # the check sees an action in a state no write path can make
@@ -118,6 +119,12 @@ like($node->safe_psql('postgres', "BEGIN;
 	INSERT INTO push_actions.actions (app_id, device_id, device_token, platform, status) VALUES (1, 1, 'unseen', 'ios', 'scheduled');
 	$invariants ROLLBACK;"), qr/^device tokens whose state misses the live actions or contradicts itself\|1$/m,
 	'the invariants see a token state out of step');
+# ... and an hourly bucket a write went past
+like($node->safe_psql('postgres', "BEGIN;
+	ALTER TABLE push_actions.actions DISABLE TRIGGER actions_keep_rollups_insert;
+	INSERT INTO push_actions.actions (app_id, device_id, platform, status) VALUES (1, 1, 'ios', 'scheduled');
+	$invariants ROLLBACK;"), qr/^hourly buckets whose live part differs from their recomputation\|[1-9]/m,
+	'the invariants see an hourly bucket out of step');
 
 my $rows_checked = 0;
 for my $kill (1 .. $KILLS)
