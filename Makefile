@@ -14,7 +14,7 @@ SQL_SOURCES = $(addprefix sql/src/, store_schemas.sql push_status.sql push_statu
 	store_vocabulary.sql api_limits.sql tokens_errors.sql delivery_summary.sql delivery_summary_minus.sql delivery_summary_aggregates.sql \
 	latency_sketch.sql latency_sketch_aggregates.sql \
 	store_tables.sql retention_tables.sql events_tables.sql tokens_tables.sql time_tables.sql store_indexes.sql store_cascades.sql store_references.sql store_reference_keys.sql \
-	kept_tables.sql kept_functions.sql kept_trigger.sql time_moments.sql kept_repair.sql apps_roles.sql apps_tokens.sql apps_api.sql tokens_api.sql time_api.sql writes_create.sql writes_status.sql \
+	kept_tables.sql kept_functions.sql time_moments.sql kept_trigger.sql kept_repair.sql apps_roles.sql apps_tokens.sql apps_api.sql tokens_api.sql time_api.sql writes_create.sql writes_status.sql \
 	retention.sql kept_views.sql listing_views.sql push_info_views.sql retention_views.sql tokens_views.sql time_views.sql \
 	listing.sql push_info.sql events.sql distribution.sql release_1_0_names.sql)
 UPGRADE_STEPS = $(patsubst sql/upgrade/%.sql,sql/push_actions--%.sql,$(wildcard sql/upgrade/*.sql))

@@ -39,7 +39,13 @@ tokens_copy_ceiling|>=|0.9|
 tokens_attempt_ratio|>=|0.9|x
 tokens_attempt_floor|>=|0.9|
 dead_page_ms|<|5| ms
-skip_push_ratio|<=|1.2|x'
+skip_push_ratio|<=|1.2|x
+sketch_error|<=|0.01|
+times_campaign_ms|<|5| ms
+times_app_ms|<|20| ms
+times_copy_ratio|>=|0.9|x
+times_attempt_ratio|>=|0.9|x
+times_event_ratio|>=|0.9|x'
 target_field() { echo "$TARGETS" | awk -F'|' -v n="$1" -v f="$2" '$1 == n { print $f }'; }
 # aim NAME: the target as printed; judge NAME VALUE: met, MISSED or ?
 aim() { echo "$(target_field "$1" 2) $(target_field "$1" 3)$(target_field "$1" 4)"; }
@@ -197,6 +203,25 @@ for at in first middle; do
 done
 s1=$(value "12. create_push_skipping_dead, 10,000 devices"); p1=$(value "12. create_push, 10,000 devices")
 r=$(ratio "$s1" "$p1"); row "12. create_push_skipping_dead of 10,000 devices ($(value "12. dead tokens among the 10,000 devices") of them dead: $s1 ms) vs create_push of the same devices ($p1 ms)" "${r}x" "$(aim skip_push_ratio)" "$(judge skip_push_ratio "$r")"
+# 13. hourly series
+e=$(value "13. latency_sketch: largest relative error of p1 to p99")
+row "13. latency_sketch of a million durations (log-normal and bimodal): largest relative error of p1 to p99 against percentile_disc ($(value "13. latency_sketch: value size") bytes, $(value "13. latency_sketch of a million durations") ms to make; count(seconds) $(value "13. count(seconds) of a million durations (floor)") ms, exact percentiles $(value "13. percentile_disc of a million durations, three quantiles (exact)") ms)" "$e" "$(aim sketch_error)" "$(judge sketch_error "$e")"
+d=$(value "13. tdigest(100): largest relative error of p1 to p99")
+row "13. ... Debian's tdigest(seconds, 100) of the same durations: largest relative error ($(value "13. tdigest(100): value size") bytes, $(value "13. tdigest(seconds, 100) of a million durations") ms to make)" "$d" "" "$(awk -v a="$e" -v b="$d" 'BEGIN { print (a <= b) ? "ours more accurate" : "tdigest more accurate" }')"
+for what in "campaign 1001, 30 days by hour|times_campaign_ms" "app 1, 30 days by day in Europe/Berlin|times_app_ms"; do
+	IFS='|' read -r key target <<<"$what"
+	o=$(value "13. delivery_times, $key"); p=$(value "13. plain SQL over the actions, $key")
+	row "13. delivery_times, $key, from the kept series ($(value "13. hourly buckets kept") buckets, in step after the load: $(value "13. hourly buckets in step after the load")); plain SQL grouping the live actions: $p ms ($(ratio "$p" "$o")x slower)" "$o ms" "$(aim $target)" "$(judge $target "$o")"
+done
+on=$(value "13. COPY of new pushes' actions, series kept"); off=$(value "13. COPY of new pushes' actions, series not kept")
+r=$(ratio "$on" "$off"); row "13. COPY of new pushes' actions with the hourly series kept ($on rows/s) vs without them ($off rows/s)" "${r}x" "$(aim times_copy_ratio)" "$(judge times_copy_ratio "$r")"
+for what in "attempt|record_attempt (a failed attempt)|times_attempt_ratio" "event|track_event (delivered)|times_event_ratio"; do
+	IFS='|' read -r key label target <<<"$what"
+	on=$(value "13. $key, 2 clients, series kept"); off=$(value "13. $key, 2 clients, series not kept")
+	r=$(ratio "$on" "$off"); row "13. $label, 2 clients, with the hourly series kept ($on tx/s) vs without them ($off tx/s; in step after: $(value "13. hourly buckets in step after the write runs"))" "${r}x" "$(aim $target)" "$(judge $target "$r")"
+done
+a=$(value "13. scan of 2M actions without moments"); b=$(value "13. scan of 2M actions with four moments stored")
+row "13. the moments' cost: a scan of 2 million actions with the four moments stored ($b ms, $(value "13. size of 2M actions with four moments") MB) vs without ($a ms, $(value "13. size of 2M actions without moments") MB); their last column $(value "13. scan of 2M actions with four moments stored, the same column") vs $(value "13. scan of 2M actions without moments, their last column") ms" "$(ratio "$b" "$a")x" "" ""
 echo
 echo "push_actions benchmark: SCALE=$scale, $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GB, PostgreSQL $(pg_config --version | awk '{print $2}'), huge pages ${HUGE_PAGES:-?}, JIT off;"
 echo "timings: median of ${RUNS:-5} runs after a warm-up, the queries of a comparison taking turns; latencies: pgbench, prepared statements, at least ${CALLS:-1000} calls of each side, picked at random in one run"

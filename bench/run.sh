@@ -356,6 +356,7 @@ echo "   purge: $purged actions in $purge_ms ms"
 source bench/kept.sh
 source bench/roles.sh
 source bench/tokens.sh
+source bench/times.sh
 
 # 1.1's update rebuilds three partial indexes, re-validates a CHECK and
 # builds the kept roll-ups (one grouping of every message), so it reads the

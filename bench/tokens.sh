@@ -1,7 +1,7 @@
 # make bench, section 12 (sourced by bench/run.sh, whose functions it uses):
 # the device tokens' kept state.  The writes with it and without it (1.2's
-# trigger function without the tokens, keep_rollups_checked_without_tokens,
-# which section 10 also runs under), side by side: COPY of new pushes'
+# trigger function without the tokens, keep_rollups_checked_without_tokens),
+# side by side: COPY of new pushes'
 # actions and record_attempt; a page of dead tokens against the same read of
 # the kept table; create_push of 10,000 devices with and without skipping
 # the dead ones.

@@ -39,6 +39,8 @@ static const KeptTable kept_tables[] = {
 	{"push_actions_internal.messages", false},
 	{"push_actions_internal.campaign_stripes", false},
 	{"push_actions_internal.device_tokens", true},
+	{"push_actions_internal.time_buckets_deleted", true},
+	{"push_actions_internal.time_buckets", true},
 };
 
 #define COLOCATED_SHARD_SQL \

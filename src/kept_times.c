@@ -26,17 +26,13 @@ const char *const time_source_columns[TIME_SOURCE_COUNT] = {
 	"   latency_sketch(s.opened_latency) AS opened_latency" \
 	"  FROM push_actions_internal.time_buckets_deleted s GROUP BY 1, 2, 3, 4, 5)"
 
-/* Per bucket: what the live actions contribute (live_*), and what the buckets hold for them (kept_*). */
-#define SKETCH_NET(step) \
-	"push_actions_internal.time_net(latency_sketch(s." step "_latency), latency_sketch(s." step "_latency_removed))"
+/* Per bucket: what the live actions contribute (live), what the buckets hold (held) and what deletes left (deleted). */
 #define BOTH_SIDES \
 	"WITH time_contributions AS NOT MATERIALIZED (" TIME_CONTRIBUTIONS(LIVE_ROWS) ")," \
 	" live AS (SELECT d.app_id, d.per_campaign, d.campaign_id, d.hour, d.platform, d.plus AS reached," \
 	"   d.sent_plus AS sent, d.delivered_plus AS delivered, d.opened_plus AS opened FROM (" TIME_DELTAS ") d)," \
-	" held AS (SELECT s.app_id, s.per_campaign, s.campaign_id, s.hour, s.platform," \
-	"   delivery_summary(s.reached) AS reached, delivery_summary(s.reached_removed) AS reached_removed," \
-	"   " SKETCH_NET("sent") " AS sent, " SKETCH_NET("delivered") " AS delivered, " SKETCH_NET("opened") " AS opened" \
-	"  FROM push_actions_internal.time_buckets s GROUP BY 1, 2, 3, 4, 5), " DELETED_SUMS
+	" held AS (SELECT h.app_id, h.per_campaign, h.campaign_id, h.hour, h.platform, h.r AS reached," \
+	"   h.s AS sent, h.d AS delivered, h.o AS opened FROM push_actions_internal.time_bucket_sums h), " DELETED_SUMS
 #define BUCKET_JOIN(a, b) \
 	a ".app_id = " b ".app_id AND " a ".per_campaign = " b ".per_campaign" \
 	" AND " a ".campaign_id IS NOT DISTINCT FROM " b ".campaign_id AND " a ".hour = " b ".hour AND " a ".platform = " b ".platform"
@@ -55,7 +51,7 @@ const char *const time_source_columns[TIME_SOURCE_COUNT] = {
 #define CHECK_SQL \
 	BOTH_SIDES ", kept AS (" \
 	" SELECT h.app_id, h.per_campaign, h.campaign_id, h.hour, h.platform," \
-	"  push_actions.delivery_summary_minus(h.reached, h.reached_removed) AS all_reached," \
+	"  h.reached AS all_reached," \
 	"  x.reached AS deleted_reached," \
 	"  " HELD_LIVE("sent") " AS sent, " HELD_LIVE("delivered") " AS delivered, " HELD_LIVE("opened") " AS opened" \
 	" FROM held h LEFT JOIN deleted x ON " BUCKET_JOIN("x", "h") ")" \

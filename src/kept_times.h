@@ -110,13 +110,17 @@ extern const char *const time_source_columns[TIME_SOURCE_COUNT];
 	"  " TIME_ADD("sent_latency") ", " TIME_ADD("delivered_latency") ", " TIME_ADD("opened_latency") "," \
 	"  " TIME_ADD("sent_latency_removed") ", " TIME_ADD("delivered_latency_removed") ", " TIME_ADD("opened_latency_removed")
 
-/* What deleted rows contributed (a time_deltas CTE of their rows with sign 1), kept apart. */
+/*
+ * What deleted rows contributed (a time_deltas CTE of their rows with sign
+ * 1), kept apart; not for an app being deleted, whose series go with it.
+ */
 #define TIME_DELETED_UPSERT \
 	"INSERT INTO push_actions_internal.time_buckets_deleted AS b (" TIME_BUCKET_KEY ", stripe, reached," \
 	"  sent_latency, delivered_latency, opened_latency)" \
 	" SELECT d.app_id, d.per_campaign, d.campaign_id, d.hour, d.platform, push_actions_internal.writer_stripe()," \
 	"  d.plus, d.sent_plus, d.delivered_plus, d.opened_plus" \
 	" FROM time_deltas d" \
+	" WHERE push_actions_internal.app_exists(d.app_id)" \
 	" ORDER BY d.app_id, d.per_campaign, d.campaign_id, d.hour, d.platform" \
 	" ON CONFLICT (" TIME_BUCKET_KEY ", stripe) DO UPDATE SET" \
 	"  reached = b.reached OPERATOR(pg_catalog.+) excluded.reached," \

@@ -70,6 +70,14 @@ keep_rollups_checked_without_times(PG_FUNCTION_ARGS)
 	return keep(fcinfo, true, KEPT_ALL & ~KEPT_TIMES);
 }
 
+/* ... and with the roll-ups alone, as 1.1 kept them. */
+PG_FUNCTION_INFO_V1(keep_rollups_checked_alone);
+Datum
+keep_rollups_checked_alone(PG_FUNCTION_ARGS)
+{
+	return keep(fcinfo, true, 0);
+}
+
 static Datum
 keep(FunctionCallInfo fcinfo, bool checked, int parts)
 {

@@ -17,6 +17,7 @@
 #include "push_status.h"
 #include "time_moments.h"
 #include "trigger_columns.h"
+#include "writes_rules.h"
 
 const char *const moment_columns[MOMENT_STEPS] = {
 	[STEP_ATTEMPTED] = "attempted_at",
@@ -97,7 +98,8 @@ action_moment(PG_FUNCTION_ARGS)
  * keep_moments(): BEFORE UPDATE FOR EACH ROW on actions.  Each step's moment
  * of the new row is the old row's (stored or derived), else, for a step the
  * new row has reached, its updated_at.  An UPDATE that sets another value
- * for a moment the action has is refused.
+ * for a moment the action has is refused, unless the table's owner writes
+ * outside the rules to repair data.
  */
 PG_FUNCTION_INFO_V1(keep_moments);
 Datum
@@ -151,8 +153,9 @@ keep_moments(PG_FUNCTION_ARGS)
 		if (!old_null)
 		{
 			/* NULL where a moment was stored: the UPDATE cleared it */
-			if ((new_null && stored) ||
-				(!new_null && !datum_image_eq(old_moment, new_moment, true, sizeof(TimestampTz))))
+			if (((new_null && stored) ||
+				 (!new_null && !datum_image_eq(old_moment, new_moment, true, sizeof(TimestampTz)))) &&
+				!writes_unchecked(trigdata->tg_relation))
 				ereport(ERROR,
 						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 						 errmsg("the moment an action reached a step does not change once it has one"),
@@ -160,8 +163,9 @@ keep_moments(PG_FUNCTION_ARGS)
 								   (long long) DatumGetInt64(COLUMN(old_row, "action_id")),
 								   moment_columns[step],
 								   timestamptz_to_str(DatumGetTimestampTz(old_moment))),
-						 errhint("Leave %s out of the UPDATE.", moment_columns[step])));
-			if (!new_null)
+						 errhint("Leave %s out of the UPDATE; to repair data, the owner of push_actions.actions can SET push_actions.unchecked_writes = on.",
+								 moment_columns[step])));
+			if (!new_null || stored)
 				continue;
 			moment = old_moment;
 		}

@@ -70,9 +70,8 @@ own_read_pointer(Tuplestorestate *rows)
 	tuplestore_rescan(rows);
 }
 
-/* Whether the table's owner asked to write outside the machine. */
-static bool
-unchecked_writes(Relation rel)
+bool
+writes_unchecked(Relation rel)
 {
 	const char *setting = GetConfigOption("push_actions.unchecked_writes", true, false);
 	bool		on;
@@ -152,7 +151,7 @@ writes_check_statement(TriggerData *trigdata)
 	if (old_slot != NULL)
 		ExecDropSingleTupleTableSlot(old_slot);
 
-	if (refused == 0 || unchecked_writes(trigdata->tg_relation))
+	if (refused == 0 || writes_unchecked(trigdata->tg_relation))
 		return;
 	if (updated)
 		ereport(ERROR,

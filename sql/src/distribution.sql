@@ -82,6 +82,12 @@ BEGIN
 			PERFORM push_actions.rebuild_device_tokens();
 			completed := true;
 		END IF;
+		-- the moments' trigger, which calls a function the workers have now
+		IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'push_actions.actions'::regclass AND tgname = 'actions_keep_moments') THEN
+			PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+			PERFORM push_actions_internal.add_moments_trigger();
+			completed := true;
+		END IF;
 		-- the hourly series likewise
 		IF NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'push_actions_internal.time_buckets'::regclass) THEN
 			PERFORM set_config('citus.multi_shard_modify_mode', 'sequential', true);
@@ -194,11 +200,13 @@ BEGIN
 		PERFORM create_distributed_function(t::regprocedure, 'app_id', colocate_with => 'push_actions.actions');
 	END LOOP;
 	-- the rows copied into the shards leave the coordinator's own tables,
-	-- which Citus no longer reads (the kept tables' trigger does not reach
-	-- the shards from here: Citus does not pass this TRUNCATE on)
+	-- which Citus no longer reads; the kept state moved with them, so the
+	-- trigger that empties it on TRUNCATE is off meanwhile
+	ALTER TABLE push_actions.actions DISABLE TRIGGER actions_forget_rollups;
 	FOREACH t IN ARRAY ARRAY['push_actions.apps', 'push_actions_internal.retired_app_tokens', 'push_actions.pushes'] || colocated LOOP
 		PERFORM truncate_local_data_after_distributing_table(t::regclass);
 	END LOOP;
+	ALTER TABLE push_actions.actions ENABLE ALWAYS TRIGGER actions_forget_rollups;
 
 	FOR v IN SELECT * FROM extension_views ORDER BY level LOOP
 		EXECUTE format('CREATE VIEW %s%s AS %s', v.name,

@@ -17,3 +17,22 @@ ALTER FUNCTION push_actions_internal.keep_rollups() SECURITY DEFINER
 	SET search_path = pg_catalog, push_actions, pg_temp;
 REVOKE EXECUTE ON FUNCTION push_actions_internal.keep_rollups() FROM PUBLIC;
 
+-- TRUNCATE has no rows to pass on; it empties the roll-ups with the actions,
+-- and the hourly series too: a history of deletes, not of a table emptied.
+-- On Citus the coordinator's TRUNCATE of actions fires this on the table
+-- there, which empties the kept tables on every worker, and again on each
+-- shard of actions, where it must do nothing: the workers emptying the kept
+-- tables again would wait on the coordinator's locks (a distributed deadlock).
+CREATE OR REPLACE FUNCTION push_actions_internal.forget_rollups() RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+BEGIN
+	IF TG_RELID = 'push_actions.actions'::regclass THEN
+		TRUNCATE push_actions_internal.messages, push_actions_internal.campaign_stripes,
+			push_actions_internal.time_buckets, push_actions_internal.time_buckets_deleted;
+	END IF;
+	RETURN NULL;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION push_actions_internal.forget_rollups() FROM PUBLIC;

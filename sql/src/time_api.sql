@@ -37,27 +37,19 @@ BEGIN
 			USING ERRCODE = '22023';
 	END IF;
 	RETURN QUERY
-	SELECT g.b, status_count(g.r, 'scheduled'), status_count(g.r, 'attempted'), status_count(g.r, 'sent'),
-	       status_count(g.r, 'delivered'), status_count(g.r, 'opened'), status_count(g.r, 'converted'),
-	       status_count(g.r, 'failed'), status_count(g.r, 'bounced'), status_count(g.r, 'expired'),
-	       quantile(g.s, 0.5), quantile(g.s, 0.9), quantile(g.s, 0.99),
-	       quantile(g.d, 0.5), quantile(g.d, 0.9), quantile(g.d, 0.99),
-	       quantile(g.o, 0.5), quantile(g.o, 0.9), quantile(g.o, 0.99)
+	SELECT g.b, c.*
 	FROM (SELECT CASE WHEN bucket = 'hour' THEN t.hour
 	                  ELSE date_trunc('day', t.hour AT TIME ZONE time_zone) AT TIME ZONE time_zone END AS b,
-	             delivery_summary(t.reached) - delivery_summary(t.reached_removed) AS r,
-	             push_actions_internal.time_net(latency_sketch(t.sent_latency), latency_sketch(t.sent_latency_removed)) AS s,
-	             push_actions_internal.time_net(latency_sketch(t.delivered_latency), latency_sketch(t.delivered_latency_removed)) AS d,
-	             push_actions_internal.time_net(latency_sketch(t.opened_latency), latency_sketch(t.opened_latency_removed)) AS o
-	      FROM push_actions_internal.time_buckets t
+	             delivery_summary(t.r) AS r, latency_sketch(t.s) AS s, latency_sketch(t.d) AS d, latency_sketch(t.o) AS o
+	      FROM push_actions_internal.time_bucket_sums t
 	      WHERE t.app_id = delivery_times.app_id
 	        AND t.per_campaign = (delivery_times.campaign_id IS NOT NULL)
 	        AND t.campaign_id IS NOT DISTINCT FROM delivery_times.campaign_id
 	        AND t.hour >= date_bin('1 hour', since, '2000-01-01 00:00:00+00') AND t.hour < until
 	        AND (delivery_times.platform IS NULL OR t.platform = delivery_times.platform)
 	        AND push_actions_internal.app_visible(t.app_id)
-	      GROUP BY 1) g
-	WHERE total(g.r) > 0 OR g.s IS NOT NULL OR g.d IS NOT NULL OR g.o IS NOT NULL
+	      GROUP BY 1) g,
+	     LATERAL push_actions_internal.time_columns(g.r, g.s, g.d, g.o) c
 	ORDER BY g.b;
 END
 $$;

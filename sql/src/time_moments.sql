@@ -12,6 +12,19 @@ CREATE OR REPLACE FUNCTION push_actions_internal.action_moment(step push_actions
 CREATE OR REPLACE FUNCTION push_actions_internal.keep_moments() RETURNS trigger
 	AS 'MODULE_PATHNAME' LANGUAGE C;
 REVOKE EXECUTE ON FUNCTION push_actions_internal.keep_moments() FROM PUBLIC;
-CREATE OR REPLACE TRIGGER actions_keep_moments BEFORE UPDATE ON push_actions.actions
-	FOR EACH ROW EXECUTE FUNCTION push_actions_internal.keep_moments();
-ALTER TABLE push_actions.actions ENABLE ALWAYS TRIGGER actions_keep_moments;
+
+-- Makes its trigger, row by row before the statement's kept state is
+-- computed from the moments: at install, at the update to 1.2, and on Citus
+-- by distribute() called after that update (each statement a dynamic one of
+-- its own, which Citus passes on to the shards as its text).
+CREATE OR REPLACE FUNCTION push_actions_internal.add_moments_trigger() RETURNS void
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+BEGIN
+	EXECUTE 'CREATE OR REPLACE TRIGGER actions_keep_moments BEFORE UPDATE ON push_actions.actions'
+	        ' FOR EACH ROW EXECUTE FUNCTION push_actions_internal.keep_moments()';
+	EXECUTE 'ALTER TABLE push_actions.actions ENABLE ALWAYS TRIGGER actions_keep_moments';
+END
+$$;
+REVOKE EXECUTE ON FUNCTION push_actions_internal.add_moments_trigger() FROM PUBLIC;

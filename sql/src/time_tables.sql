@@ -57,3 +57,47 @@ SELECT CASE WHEN removed IS NULL THEN added
             ELSE nullif(push_actions_internal.latency_sketch_minus(coalesce(added, 'v1 zero:0'), removed),
                         'v1 zero:0'::push_actions.latency_sketch) END
 $$;
+
+-- Each bucket's stripes merged: the actions that reached each status in it
+-- (r), and the latencies of those sent (s), delivered (d) and opened (o).
+CREATE OR REPLACE VIEW push_actions_internal.time_bucket_sums AS
+SELECT t.app_id, t.per_campaign, t.campaign_id, t.hour, t.platform,
+       delivery_summary(t.reached) - delivery_summary(t.reached_removed) AS r,
+       push_actions_internal.time_net(latency_sketch(t.sent_latency), latency_sketch(t.sent_latency_removed)) AS s,
+       push_actions_internal.time_net(latency_sketch(t.delivered_latency), latency_sketch(t.delivered_latency_removed)) AS d,
+       push_actions_internal.time_net(latency_sketch(t.opened_latency), latency_sketch(t.opened_latency_removed)) AS o
+FROM push_actions_internal.time_buckets t
+GROUP BY t.app_id, t.per_campaign, t.campaign_id, t.hour, t.platform;
+
+-- A bucket's plain columns, for the views and delivery_times(): the counts
+-- per status and the latency quantiles in seconds.
+CREATE OR REPLACE FUNCTION push_actions_internal.time_columns(r push_actions.delivery_summary,
+	s push_actions.latency_sketch, d push_actions.latency_sketch, o push_actions.latency_sketch)
+	RETURNS TABLE (scheduled bigint, attempted bigint, sent bigint, delivered bigint, opened bigint, converted bigint,
+	               failed bigint, bounced bigint, expired bigint,
+	               sent_p50 double precision, sent_p90 double precision, sent_p99 double precision,
+	               delivered_p50 double precision, delivered_p90 double precision, delivered_p99 double precision,
+	               opened_p50 double precision, opened_p90 double precision, opened_p99 double precision)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$
+SELECT pg_catalog.status_count(r, 'scheduled'), pg_catalog.status_count(r, 'attempted'), pg_catalog.status_count(r, 'sent'),
+       pg_catalog.status_count(r, 'delivered'), pg_catalog.status_count(r, 'opened'), pg_catalog.status_count(r, 'converted'),
+       pg_catalog.status_count(r, 'failed'), pg_catalog.status_count(r, 'bounced'), pg_catalog.status_count(r, 'expired'),
+       pg_catalog.quantile(s, 0.5), pg_catalog.quantile(s, 0.9), pg_catalog.quantile(s, 0.99),
+       pg_catalog.quantile(d, 0.5), pg_catalog.quantile(d, 0.9), pg_catalog.quantile(d, 0.99),
+       pg_catalog.quantile(o, 0.5), pg_catalog.quantile(o, 0.9), pg_catalog.quantile(o, 0.99)
+WHERE pg_catalog.total(r) > 0 OR s IS NOT NULL OR d IS NOT NULL OR o IS NOT NULL
+$$;
+
+-- Whether the app is there (not being deleted): the trigger keeps no deleted
+-- part for an app whose series go with it.  PL/pgSQL, so that its query
+-- stays apart from the trigger's: on Citus a query that reads both the
+-- apps reference table and a statement's transition table cannot be planned.
+CREATE OR REPLACE FUNCTION push_actions_internal.app_exists(app_id bigint) RETURNS boolean
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, push_actions, pg_temp
+	AS $$
+BEGIN
+	RETURN EXISTS (SELECT FROM push_actions.apps a WHERE a.app_id = app_exists.app_id);
+END
+$$;

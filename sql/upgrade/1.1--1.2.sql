@@ -59,6 +59,9 @@ BEGIN
 END
 $$;
 \ir ../src/time_moments.sql
+-- The trigger that stores them; on a distributed database, distribute()
+-- called again makes it, once the workers have the function it calls.
+SELECT push_actions_internal.add_moments_trigger() WHERE NOT push_actions_internal.is_distributed();
 ALTER FUNCTION push_actions.record_attempt(bigint, boolean, text, boolean, bigint) RENAME TO record_attempt_1_1;
 \ir ../src/writes_status.sql
 DO $$
@@ -89,7 +92,6 @@ DROP FUNCTION push_actions.record_attempt_1_1(bigint, boolean, text, boolean, bi
 \ir ../src/retention_views.sql
 \ir ../src/tokens_views.sql
 \ir ../src/time_views.sql
-\ir ../src/kept_trigger.sql
 \ir ../src/distribution.sql
 
 -- The tokens' states from what the actions hold; on a distributed database,

@@ -132,7 +132,10 @@ INSERT INTO declared VALUES
 ('push_actions_internal.action_moment(push_actions.push_status,push_actions.push_status,smallint,timestamp with time zone,timestamp with time zone,timestamp with time zone)', 'f', 'i', 's', false),
 ('push_actions_internal.keep_moments()', 'f', 'v', 'u', false),
 ('push_actions_internal.time_net(push_actions.latency_sketch,push_actions.latency_sketch)', 'f', 'i', 's', false),
+('push_actions_internal.time_columns(push_actions.delivery_summary,push_actions.latency_sketch,push_actions.latency_sketch,push_actions.latency_sketch)', 'f', 'i', 's', false),
 ('push_actions_internal.time_buckets_query(text)', 'f', 'i', 's', true),
+('push_actions_internal.app_exists(bigint)', 'f', 's', 's', false),
+('push_actions_internal.add_moments_trigger()', 'f', 'v', 'u', false),
 ('push_actions.delivery_times(bigint,bigint,timestamp with time zone,timestamp with time zone,text,text,text)', 'f', 's', 'u', false),
 ('push_actions.verify_time_buckets()', 'f', 's', 'u', false),
 ('push_actions.rebuild_time_buckets()', 'f', 'v', 'u', false),
@@ -228,7 +231,8 @@ INSERT INTO inlined VALUES
 ('push_actions_internal.message_action(text,bigint)'),
 ('push_actions_internal.delivery_id(bigint,bigint)'),
 ('push_actions_internal.message_person(bigint,text,bigint)'),
-('push_actions_internal.time_net(push_actions.latency_sketch,push_actions.latency_sketch)');
+('push_actions_internal.time_net(push_actions.latency_sketch,push_actions.latency_sketch)'),
+('push_actions_internal.time_columns(push_actions.delivery_summary,push_actions.latency_sketch,push_actions.latency_sketch,push_actions.latency_sketch)');
 SELECT is((SELECT array_agg(signature) FROM ext_functions
            WHERE (lanname IN ('sql', 'plpgsql') OR provolatile <> 'i')
              AND signature NOT IN (SELECT signature FROM inlined)
@@ -326,7 +330,7 @@ SELECT is((SELECT array_agg(c.conname::text || ': ' || g.tgenabled::text ORDER B
 -- the API is push_actions; what only the extension calls is in push_actions_internal
 SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
            WHERE p.pronamespace = 'push_actions_internal'::regnamespace),
-          ARRAY['action_moment', 'add_devices', 'app_roles_changed', 'app_scope_policy', 'app_scoped_tables', 'app_visible',
+          ARRAY['action_moment', 'add_devices', 'add_moments_trigger', 'app_exists', 'app_roles_changed', 'app_scope_policy', 'app_scoped_tables', 'app_visible',
                 'app_visible_support', 'check_action_parents', 'dead_token_positions', 'delete_child_actions', 'delivery_id', 'delivery_report_platforms',
                 'delivery_token', 'delivery_token_matches', 'device_tokens_check', 'devices_json', 'find_push',
                 'fold_and_delete', 'forbid_key_change', 'forget_rollups', 'is_distributed', 'is_pending_device',
@@ -336,7 +340,7 @@ SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
                 'merge_live_device_tokens', 'message_action', 'message_device',
                 'message_person', 'new_app_token', 'new_push', 'new_push_id', 'platforms', 'policy_apps_of', 'provider_error_time',
                 'push_error', 'random_key',
-                'refuse_longer_than', 'refuse_transition', 'role_apps', 'statuses', 'time_buckets_query', 'time_net', 'token_platforms', 'writer_stripe'],
+                'refuse_longer_than', 'refuse_transition', 'role_apps', 'statuses', 'time_buckets_query', 'time_columns', 'time_net', 'token_platforms', 'writer_stripe'],
           'the internal helpers live in push_actions_internal');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text) FROM ext_functions p
            WHERE NOT has_function_privilege('public', p.oid, 'EXECUTE')),
@@ -346,6 +350,7 @@ SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedu
                 'push_actions.rotate_app_token(bigint,interval)', 'push_actions.set_reference_key_triggers(boolean)',
                 'push_actions.verify_app_roles()', 'push_actions.verify_device_tokens()', 'push_actions.verify_rollups()',
                 'push_actions.verify_time_buckets()',
+                'push_actions_internal.add_moments_trigger()',
                 'push_actions_internal.app_roles_changed()', 'push_actions_internal.check_action_parents()', 'push_actions_internal.delete_child_actions()',
                 'push_actions_internal.forbid_key_change()', 'push_actions_internal.forget_rollups()',
                 'push_actions_internal.keep_moments()', 'push_actions_internal.keep_rollups()', 'push_actions_internal.merge_live_device_tokens()',

@@ -213,18 +213,19 @@ is($coord->safe_psql('postgres', q{
 SELECT sum(pg_relation_size(t)) FROM unnest(ARRAY['push_actions.apps', 'push_actions.pushes', 'push_actions.actions',
 	'push_actions.daily_rollups', 'push_actions_internal.messages', 'push_actions_internal.campaign_stripes',
 	'push_actions_internal.app_keys', 'push_actions_internal.retired_app_tokens',
-	'push_actions_internal.device_tokens']::regclass[]) t}),
+	'push_actions_internal.device_tokens', 'push_actions_internal.time_buckets',
+	'push_actions_internal.time_buckets_deleted']::regclass[]) t}),
 	'0', "the rows copied into the shards leave the coordinator's own tables");
 is($coord->safe_psql('postgres', q{
 SELECT obj_description('push_actions.message_status'::regclass, 'pg_class') IS NOT NULL
    AND has_table_privilege('analyst', 'push_actions.campaign_overview', 'SELECT')
    AND (SELECT count(*) FROM pg_depend WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'push_actions')
-        AND classid = 'pg_class'::regclass AND objid IN (SELECT oid FROM pg_class WHERE relkind = 'v')) = 10}),
+        AND classid = 'pg_class'::regclass AND objid IN (SELECT oid FROM pg_class WHERE relkind = 'v')) = 13}),
 	't', 'the views are made again with their comments and grants, members of the extension');
 is($coord->safe_psql('postgres', q{
 SELECT string_agg(logicalrelid::text || ':' || partmethod::text, ' ' ORDER BY logicalrelid::text) FROM pg_dist_partition
 WHERE logicalrelid::text LIKE 'push_actions%'}),
-	'push_actions.actions:h push_actions.apps:n push_actions.daily_rollups:h push_actions.pushes:h push_actions_internal.app_keys:h push_actions_internal.campaign_stripes:h push_actions_internal.device_tokens:h push_actions_internal.messages:h push_actions_internal.retired_app_tokens:n',
+	'push_actions.actions:h push_actions.apps:n push_actions.daily_rollups:h push_actions.pushes:h push_actions_internal.app_keys:h push_actions_internal.campaign_stripes:h push_actions_internal.device_tokens:h push_actions_internal.messages:h push_actions_internal.retired_app_tokens:n push_actions_internal.time_buckets:h push_actions_internal.time_buckets_deleted:h',
 	'the extension tables are distributed by app_id, apps and the replaced tokens reference tables');
 
 # the apps per role hold on the coordinator: the policies went to the shards
@@ -259,6 +260,11 @@ my %kept_views = (
 	device_token_states => q{SELECT app_id, platform, device_token, last_success_at IS NOT NULL AS succeeded,
 	                                last_error_code, last_error_class, failures_since_success, alive, dead_reason
 	                         FROM push_actions.device_token_states},
+	# the hourly series without their hours and latencies, which follow the
+	# times of the writes
+	hourly_delivery => q{SELECT app_id, campaign_id, platform, sum(scheduled), sum(attempted), sum(sent), sum(delivered),
+	                            sum(opened), sum(converted), sum(failed), sum(bounced), sum(expired)
+	                     FROM push_actions.hourly_delivery GROUP BY app_id, campaign_id, platform},
 );
 sub kept_equal
 {
@@ -267,6 +273,8 @@ sub kept_equal
 		"$when: verify_rollups() finds no difference on the cluster");
 	is($coord->safe_psql('postgres', 'SELECT count(*) FROM push_actions.verify_device_tokens()'), '0',
 		"$when: verify_device_tokens() finds nothing on the cluster");
+	is($coord->safe_psql('postgres', 'SELECT count(*) FROM push_actions.verify_time_buckets()'), '0',
+		"$when: verify_time_buckets() finds nothing on the cluster");
 	for my $name (sort keys %kept_views)
 	{
 		my $sql = "SELECT string_agg(x::text, E'\\n' ORDER BY x::text) FROM ($kept_views{$name}) x";
@@ -533,6 +541,12 @@ is($coord->safe_psql('pa_up', q{SELECT partmethod FROM pg_dist_partition WHERE l
 is($coord->safe_psql('pa_up', q{SELECT count(*) || ' tokens, ' || count(*) FILTER (WHERE last_success_at IS NOT NULL) || ' sent to'
 	FROM push_actions.device_token_states}), '10 tokens, 5 sent to', 'built from the actions the cluster held');
 is($coord->safe_psql('pa_up', 'SELECT count(*) FROM push_actions.verify_device_tokens()'), '0', 'in step with them');
+is($coord->safe_psql('pa_up', q{SELECT string_agg(partmethod::text, ' ') FROM pg_dist_partition
+	WHERE logicalrelid IN ('push_actions_internal.time_buckets'::regclass, 'push_actions_internal.time_buckets_deleted'::regclass)}),
+	'h h', 'the hourly series are distributed, as distribute() makes them');
+is($coord->safe_psql('pa_up', q{SELECT sum(scheduled) || ' created, ' || sum(sent) || ' sent' FROM push_actions.hourly_delivery}),
+	'10 created, 5 sent', 'built from the actions the cluster held');
+is($coord->safe_psql('pa_up', 'SELECT count(*) FROM push_actions.verify_time_buckets()'), '0', 'in step with them');
 like($coord->safe_psql('pa_up', q{EXPLAIN (COSTS OFF) SELECT push_actions.record_attempt(1, false, 'quota', app_id => 1, error_code => 'UNREGISTERED')}),
 	qr/Task Count: 1/, 'record_attempt in its new form, naming its app, runs whole on one worker');
 my $up_action = $coord->safe_psql('pa_up', q{SELECT min(action_id) FROM push_actions.actions WHERE app_id = 1 AND status = 'attempted'});
