@@ -28,6 +28,7 @@
 #include "kept_times.h"
 #include "kept_tokens.h"
 #include "plan_cache.h"
+#include "time_moments.h"
 #include "trigger_columns.h"
 
 /*
@@ -151,6 +152,24 @@ summary_type(void)
 						   CStringGetDatum("delivery_summary"), ObjectIdGetDatum(schema));
 }
 
+/*
+ * Whether an update that leaves status and attempts as they were moves the
+ * action in the hourly series: to another platform, an ending to another
+ * hour, or a moment the owner repaired.
+ */
+static bool
+times_moved(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_row, PushStatus status)
+{
+	if (!same_value(old_row, new_row, trigger_column(desc, "platform")))
+		return true;
+	if (push_status_is_ending(status) && !same_value(old_row, new_row, trigger_column(desc, "updated_at")))
+		return true;
+	for (int step = 0; step < MOMENT_STEPS; step++)
+		if (!same_value(old_row, new_row, trigger_column(desc, moment_columns[step])))
+			return true;
+	return false;
+}
+
 bool
 keep_one_row_update(TriggerData *trigdata, int parts)
 {
@@ -196,13 +215,9 @@ keep_one_row_update(TriggerData *trigdata, int parts)
 	{
 		/*
 		 * Not ours, or nothing any roll-up counts has changed; the hourly
-		 * series may still move (a platform, an ending's hour), which the
-		 * general way sees to.
+		 * series may still move, which the general way sees to.
 		 */
-		if (eligible && (parts & KEPT_TIMES) &&
-			(!same_value(old_row, new_row, trigger_column(desc, "platform")) ||
-			 (push_status_is_ending(new_status) &&
-			  !same_value(old_row, new_row, trigger_column(desc, "updated_at")))))
+		if (eligible && (parts & KEPT_TIMES) && times_moved(desc, old_row, new_row, new_status))
 			eligible = false;
 		ExecDropSingleTupleTableSlot(old_row);
 		ExecDropSingleTupleTableSlot(new_row);

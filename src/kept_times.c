@@ -37,40 +37,35 @@ const char *const time_source_columns[TIME_SOURCE_COUNT] = {
 	a ".app_id = " b ".app_id AND " a ".per_campaign = " b ".per_campaign" \
 	" AND " a ".campaign_id IS NOT DISTINCT FROM " b ".campaign_id AND " a ".hour = " b ".hour AND " a ".platform = " b ".platform"
 
-/* The latencies held without the deleted ones' (NULL when none, or when more leave than are held). */
-#define HELD_LIVE(step) \
-	"CASE WHEN x." step "_latency IS NULL THEN h." step \
-	" WHEN h." step " IS NOT NULL AND pg_catalog.duration_count(h." step ") >= pg_catalog.duration_count(x." step "_latency)" \
-	" THEN nullif(push_actions_internal.latency_sketch_minus(h." step ", x." step "_latency), 'v1 zero:0'::push_actions.latency_sketch) END"
+/* A sum that NULL leaves as it is. */
+#define PLUS(a, b) "coalesce(" a " OPERATOR(pg_catalog.+) " b ", " a ", " b ")"
+#define SIDE_JSON(r, s, d, o) \
+	"jsonb_build_object('reached', (" r ")::jsonb, 'sent', (" s ")::text, 'delivered', (" d ")::text, 'opened', (" o ")::text)"
 
 /*
- * Buckets whose part for the live actions (all they hold, less the deleted
- * rows' part) differs from what the live actions contribute, both sides in
- * text forms; or that hold a negative count.
+ * Buckets that do not hold what the live actions contribute plus what the
+ * deleted ones left (sums only: a check that never fails to subtract), both
+ * sides in text forms; a bucket held empty and recomputed as nothing is in
+ * step.
  */
 #define CHECK_SQL \
-	BOTH_SIDES ", kept AS (" \
-	" SELECT h.app_id, h.per_campaign, h.campaign_id, h.hour, h.platform," \
-	"  h.reached AS all_reached," \
-	"  x.reached AS deleted_reached," \
-	"  " HELD_LIVE("sent") " AS sent, " HELD_LIVE("delivered") " AS delivered, " HELD_LIVE("opened") " AS opened" \
-	" FROM held h LEFT JOIN deleted x ON " BUCKET_JOIN("x", "h") ")" \
-	" SELECT coalesce(k.app_id, l.app_id), coalesce(k.per_campaign, l.per_campaign), coalesce(k.campaign_id, l.campaign_id)," \
-	"  coalesce(k.hour, l.hour), coalesce(k.platform, l.platform)::text," \
-	"  CASE WHEN k.app_id IS NULL THEN 'missing' WHEN l.app_id IS NULL THEN 'extra' ELSE 'different' END," \
-	"  jsonb_build_object('reached', CASE WHEN k.deleted_reached IS NULL THEN k.all_reached" \
-	"    ELSE push_actions.delivery_summary_minus(k.all_reached, k.deleted_reached) END::jsonb," \
-	"   'sent', k.sent::text, 'delivered', k.delivered::text, 'opened', k.opened::text)," \
-	"  jsonb_build_object('reached', l.reached::jsonb, 'sent', l.sent::text, 'delivered', l.delivered::text, 'opened', l.opened::text)" \
-	" FROM kept k FULL JOIN live l ON " BUCKET_JOIN("k", "l") \
-	" WHERE (k.app_id IS NULL OR l.app_id IS NULL OR" \
-	"   (CASE WHEN k.deleted_reached IS NULL THEN k.all_reached" \
-	"     ELSE push_actions.delivery_summary_minus(k.all_reached, k.deleted_reached) END," \
-	"    k.sent::text, k.delivered::text, k.opened::text)" \
-	"   IS DISTINCT FROM (l.reached, l.sent::text, l.delivered::text, l.opened::text))" \
-	"  AND NOT (l.app_id IS NULL AND pg_catalog.total(CASE WHEN k.deleted_reached IS NULL THEN k.all_reached" \
-	"    ELSE push_actions.delivery_summary_minus(k.all_reached, k.deleted_reached) END) = 0" \
-	"   AND k.sent IS NULL AND k.delivered IS NULL AND k.opened IS NULL)" \
+	BOTH_SIDES ", expected AS (" \
+	" SELECT coalesce(l.app_id, x.app_id) AS app_id, coalesce(l.per_campaign, x.per_campaign) AS per_campaign," \
+	"  coalesce(l.campaign_id, x.campaign_id) AS campaign_id, coalesce(l.hour, x.hour) AS hour," \
+	"  coalesce(l.platform, x.platform) AS platform," \
+	"  " PLUS("l.reached", "x.reached") " AS reached, " PLUS("l.sent", "x.sent_latency") " AS sent," \
+	"  " PLUS("l.delivered", "x.delivered_latency") " AS delivered, " PLUS("l.opened", "x.opened_latency") " AS opened" \
+	" FROM live l FULL JOIN deleted x ON " BUCKET_JOIN("x", "l") ")" \
+	" SELECT coalesce(h.app_id, e.app_id), coalesce(h.per_campaign, e.per_campaign), coalesce(h.campaign_id, e.campaign_id)," \
+	"  coalesce(h.hour, e.hour), coalesce(h.platform, e.platform)::text," \
+	"  CASE WHEN h.app_id IS NULL THEN 'missing' WHEN e.app_id IS NULL THEN 'extra' ELSE 'different' END," \
+	"  CASE WHEN h.app_id IS NOT NULL THEN " SIDE_JSON("h.reached", "h.sent", "h.delivered", "h.opened") " END," \
+	"  CASE WHEN e.app_id IS NOT NULL THEN " SIDE_JSON("e.reached", "e.sent", "e.delivered", "e.opened") " END" \
+	" FROM held h FULL JOIN expected e ON " BUCKET_JOIN("h", "e") \
+	" WHERE (h.reached, h.sent::text, h.delivered::text, h.opened::text)" \
+	"   IS DISTINCT FROM (e.reached, e.sent::text, e.delivered::text, e.opened::text)" \
+	"  AND NOT (e.app_id IS NULL AND pg_catalog.total(h.reached) = 0" \
+	"   AND h.sent IS NULL AND h.delivered IS NULL AND h.opened IS NULL)" \
 	" ORDER BY 1, 2, 3, 4, 5"
 
 /*
@@ -90,8 +85,7 @@ const char *const time_source_columns[TIME_SOURCE_COUNT] = {
 	"  coalesce(l.reached, '{}') OPERATOR(pg_catalog.+) coalesce(x.reached, '{}'), '{}'," \
 	"  " REBUILT("sent") ", " REBUILT("delivered") ", " REBUILT("opened") \
 	" FROM live l FULL JOIN deleted x ON " BUCKET_JOIN("x", "l")
-#define REBUILT(step) \
-	"coalesce(l." step " OPERATOR(pg_catalog.+) x." step "_latency, l." step ", x." step "_latency)"
+#define REBUILT(step) PLUS("l." step, "x." step "_latency")
 
 /*
  * push_actions_internal.time_buckets_query(purpose text) -> text: the query

@@ -4,7 +4,7 @@
 -- test's transaction now() does not move.
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(51);
+SELECT plan(53);
 SET TIME ZONE 'UTC';
 
 SELECT app_id AS a1, apptoken AS k1 FROM create_app('times one') \gset
@@ -79,6 +79,12 @@ SELECT throws_ok(format('UPDATE push_actions.actions SET attempted_at = NULL WHE
 	'55000', NULL, 'nor cleared');
 SELECT lives_ok(format('UPDATE push_actions.actions SET sent_at = sent_at, updated_at = updated_at WHERE action_id = %s', :x1),
 	'an UPDATE that names it unchanged passes');
+-- the owner may repair one; its latency moves within its bucket
+SET push_actions.unchecked_writes = on;
+UPDATE actions SET sent_at = '2026-01-10 11:00:40+00' WHERE action_id = :x2;
+RESET push_actions.unchecked_writes;
+SELECT is(pg_temp.moments(:x2), '10 11:00 10 11:00 10 13:00 10 13:00', 'the owner repairs a moment');
+SELECT pg_temp.in_step('a moment repaired');
 
 -- the app's series: every campaign together, and a second campaign apart
 INSERT INTO actions (app_id, campaign_id, device_id, platform, status, attempts, create_time, updated_at, sent_at, attempted_at)
