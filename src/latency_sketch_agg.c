@@ -15,6 +15,7 @@
 #include "fmgr.h"
 #include "utils/timestamp.h"
 
+#include "compat.h"
 #include "latency_sketch.h"
 
 /* bins of room added beside the bins a grown state needs */
