@@ -211,11 +211,11 @@ row "13. ... Debian's tdigest(seconds, 100) of the same durations: largest relat
 for what in "campaign 1001, 30 days by hour|times_campaign_ms" "app 1, 30 days by day in Europe/Berlin|times_app_ms"; do
 	IFS='|' read -r key target <<<"$what"
 	o=$(value "13. delivery_times, $key"); p=$(value "13. plain SQL over the actions, $key")
-	row "13. delivery_times, $key, from the kept series ($(value "13. hourly buckets kept") buckets, in step after the load: $(value "13. hourly buckets in step after the load")); plain SQL grouping the live actions: $p ms ($(ratio "$p" "$o")x slower)" "$o ms" "$(aim $target)" "$(judge $target "$o")"
+	row "13. delivery_times, $key, from the kept series ($(value "13. hourly buckets kept") buckets, in step after the load: $(value "13. hourly buckets in step after the load")); plain SQL grouping the live actions: $p ms, $(ratio "$p" "$o")x the time" "$o ms" "$(aim $target)" "$(judge $target "$o")"
 done
 on=$(value "13. COPY of new pushes' actions, series kept"); off=$(value "13. COPY of new pushes' actions, series not kept")
 r=$(ratio "$on" "$off"); row "13. COPY of new pushes' actions with the hourly series kept ($on rows/s) vs without them ($off rows/s)" "${r}x" "$(aim times_copy_ratio)" "$(judge times_copy_ratio "$r")"
-for what in "attempt|record_attempt (a failed attempt)|times_attempt_ratio" "event|track_event (delivered)|times_event_ratio"; do
+for what in "attempt|record_attempt (a successful send)|times_attempt_ratio" "event|track_event (delivered)|times_event_ratio"; do
 	IFS='|' read -r key label target <<<"$what"
 	on=$(value "13. $key, 2 clients, series kept"); off=$(value "13. $key, 2 clients, series not kept")
 	r=$(ratio "$on" "$off"); row "13. $label, 2 clients, with the hourly series kept ($on tx/s) vs without them ($off tx/s; in step after: $(value "13. hourly buckets in step after the write runs"))" "${r}x" "$(aim $target)" "$(judge $target "$r")"

@@ -46,37 +46,20 @@
 	" RETURNING m.previous_status, pg_catalog.status(m.summary)"
 
 /*
- * The campaign's stripe gains the row; with its token's state and its hourly
- * series kept in the same statement (one statement's overhead less per
- * call for each), after the stripe as in the general way.
+ * The campaign's stripe gains the row; with its token's state upserted in the
+ * same statement (one statement's overhead less per call), after the stripe
+ * as in the general way.
  */
 #define STRIPE_ROW_PARAMS 6
+#define ROW_PARAMS (STRIPE_ROW_PARAMS + TOKEN_PARAMS)
 #define STRIPE_ROW_SQL \
 	STRIPE_INSERT "VALUES ($1, $2, push_actions_internal.writer_stripe(), $3, $4, $5, $6)" STRIPE_ON_CONFLICT
 #define STRIPE_TOKEN_VALUES "($7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
-#define TIME_PARAMS_FROM (STRIPE_ROW_PARAMS + TOKEN_PARAMS)
-#define ROW_PARAMS (TIME_PARAMS_FROM + 2 * TIME_SOURCE_COUNT)
-/* the new row's columns (TIME_SOURCE_COLUMNS) from $20, the old row's from $31 */
-#define TIME_PARAM_ROWS \
-	"SELECT $20 AS app_id, $21 AS campaign_id, $22 AS platform, $23 AS status, $24 AS attempts, $25 AS create_time," \
-	" $26 AS updated_at, $27 AS attempted_at, $28 AS sent_at, $29 AS delivered_at, $30 AS opened_at, 1 AS sign" \
-	" UNION ALL SELECT $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, -1"
-#define WITH_TIMES TIMES_KEPT(TIME_PARAM_ROWS)
 
-/* [token write][with the hourly series] */
-static const char *const stripe_row_sql[3][2] = {
-	[TOKEN_WRITE_NONE] = {
-		STRIPE_ROW_SQL,
-		"WITH no_token AS (SELECT)" WITH_TIMES " " STRIPE_ROW_SQL
-	},
-	[TOKEN_WRITE_SEEN] = {
-		"WITH token AS (" TOKEN_SEEN_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL,
-		"WITH token AS (" TOKEN_SEEN_UPSERT(STRIPE_TOKEN_VALUES) ")" WITH_TIMES " " STRIPE_ROW_SQL
-	},
-	[TOKEN_WRITE_OUTCOME] = {
-		"WITH token AS (" TOKEN_OUTCOME_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL,
-		"WITH token AS (" TOKEN_OUTCOME_UPSERT(STRIPE_TOKEN_VALUES) ")" WITH_TIMES " " STRIPE_ROW_SQL
-	},
+static const char *const stripe_row_sql[] = {
+	[TOKEN_WRITE_NONE] = STRIPE_ROW_SQL,
+	[TOKEN_WRITE_SEEN] = "WITH token AS (" TOKEN_SEEN_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL,
+	[TOKEN_WRITE_OUTCOME] = "WITH token AS (" TOKEN_OUTCOME_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL,
 };
 
 /* The columns of actions that make a message and its first action's time. */
@@ -293,29 +276,19 @@ keep_one_row_update(TriggerData *trigdata, int parts)
 			' ', new_row->tts_isnull[campaign] ? 'n' : ' ', ' ', ' ', ' ', ' '
 		};
 		TokenWrite	token = TOKEN_WRITE_NONE;
-		bool		times = (parts & KEPT_TIMES) != 0;
 
-		memset(nulls + STRIPE_ROW_PARAMS, 'n', ROW_PARAMS - STRIPE_ROW_PARAMS);
-		memcpy(types + STRIPE_ROW_PARAMS, token_param_types, sizeof(token_param_types));
 		if (parts & KEPT_TOKENS)
 			token = token_observation(desc, old_row, new_row,
 									  values + STRIPE_ROW_PARAMS, nulls + STRIPE_ROW_PARAMS);
-		for (int k = 0; times && k < TIME_SOURCE_COUNT; k++)
-		{
-			int			i = trigger_column(desc, time_source_columns[k]) - 1;
-			int			p = TIME_PARAMS_FROM + k;
-
-			types[p] = types[p + TIME_SOURCE_COUNT] = TupleDescAttr(desc, i)->atttypid;
-			values[p] = new_row->tts_values[i];
-			nulls[p] = new_row->tts_isnull[i] ? 'n' : ' ';
-			values[p + TIME_SOURCE_COUNT] = old_row->tts_values[i];
-			nulls[p + TIME_SOURCE_COUNT] = old_row->tts_isnull[i] ? 'n' : ' ';
-		}
-		if (SPI_execute_plan(plan_cache_get(stripe_row_sql[token][times],
-											times ? ROW_PARAMS : TIME_PARAMS_FROM, types),
+		if (token != TOKEN_WRITE_NONE)
+			memcpy(types + STRIPE_ROW_PARAMS, token_param_types, sizeof(token_param_types));
+		if (SPI_execute_plan(plan_cache_get(stripe_row_sql[token],
+											token != TOKEN_WRITE_NONE ? ROW_PARAMS : STRIPE_ROW_PARAMS, types),
 							 values, nulls, false, 0) != SPI_OK_INSERT)
 			elog(ERROR, "keep_rollups: counting into the campaign's stripe failed");
 	}
+	if (parts & KEPT_TIMES)
+		keep_times_update(desc, old_row, new_row);
 
 	SPI_finish();
 	ExecDropSingleTupleTableSlot(old_row);

@@ -174,8 +174,8 @@
  * rows' kept apart, the series being a history.
  */
 #define TIME_ROWS(table, sign) "SELECT " TIME_SOURCE_COLUMNS("r") ", " sign " AS sign FROM " table " r"
-#define INSERTED_TIMES TIMES_KEPT(TIME_ROWS("new_rows", "1"))
-#define UPDATED_TIMES TIMES_KEPT(TIME_ROWS("new_rows", "1") " UNION ALL " TIME_ROWS("old_rows", "-1"))
+#define INSERTED_TIMES TIMES_KEPT(TIME_ROWS("new_rows", "1"), TIME_ADDED_SUMS)
+#define UPDATED_TIMES TIMES_KEPT(TIME_ROWS("new_rows", "1") " UNION ALL " TIME_ROWS("old_rows", "-1"), TIME_SIGNED_SUMS)
 #define DELETED_TIMES TIMES_DELETED(TIME_ROWS("old_rows", "1"))
 
 #define EVENT_TEXTS(changes, gone, extra) \

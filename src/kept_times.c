@@ -7,15 +7,23 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
 
+#include "delivery_summary.h"
 #include "kept_times.h"
-
-const char *const time_source_columns[TIME_SOURCE_COUNT] = {
-	"app_id", "campaign_id", "platform", "status", "attempts", "create_time",
-	"updated_at", "attempted_at", "sent_at", "delivered_at", "opened_at"
-};
+#include "latency_sketch.h"
+#include "plan_cache.h"
+#include "push_status.h"
+#include "time_moments.h"
+#include "trigger_columns.h"
 
 #define LIVE_ROWS "SELECT " TIME_SOURCE_COLUMNS("a") ", 1 AS sign FROM push_actions.actions a"
 
@@ -28,9 +36,9 @@ const char *const time_source_columns[TIME_SOURCE_COUNT] = {
 
 /* Per bucket: what the live actions contribute (live), what the buckets hold (held) and what deletes left (deleted). */
 #define BOTH_SIDES \
-	"WITH time_contributions AS NOT MATERIALIZED (" TIME_CONTRIBUTIONS(LIVE_ROWS) ")," \
+	"WITH " TIME_DELTA_CTES(LIVE_ROWS, TIME_ADDED_SUMS) "," \
 	" live AS (SELECT d.app_id, d.per_campaign, d.campaign_id, d.hour, d.platform, d.plus AS reached," \
-	"   d.sent_plus AS sent, d.delivered_plus AS delivered, d.opened_plus AS opened FROM (" TIME_DELTAS ") d)," \
+	"   d.sent_plus AS sent, d.delivered_plus AS delivered, d.opened_plus AS opened FROM time_deltas d)," \
 	" held AS (SELECT h.app_id, h.per_campaign, h.campaign_id, h.hour, h.platform, h.r AS reached," \
 	"   h.s AS sent, h.d AS delivered, h.o AS opened FROM push_actions_internal.time_bucket_sums h), " DELETED_SUMS
 #define BUCKET_JOIN(a, b) \
@@ -73,9 +81,9 @@ const char *const time_source_columns[TIME_SOURCE_COUNT] = {
  * contributions and the deleted rows' part.
  */
 #define REBUILD_SQL \
-	"WITH time_contributions AS NOT MATERIALIZED (" TIME_CONTRIBUTIONS(LIVE_ROWS) ")," \
+	"WITH " TIME_DELTA_CTES(LIVE_ROWS, TIME_ADDED_SUMS) "," \
 	" live AS (SELECT d.app_id, d.per_campaign, d.campaign_id, d.hour, d.platform, d.plus AS reached," \
-	"   d.sent_plus AS sent, d.delivered_plus AS delivered, d.opened_plus AS opened FROM (" TIME_DELTAS ") d)," \
+	"   d.sent_plus AS sent, d.delivered_plus AS delivered, d.opened_plus AS opened FROM time_deltas d)," \
 	" " DELETED_SUMS "," \
 	" cleared AS (DELETE FROM push_actions_internal.time_buckets)" \
 	" INSERT INTO push_actions_internal.time_buckets (" TIME_BUCKET_KEY ", stripe, reached, reached_removed," \
@@ -106,4 +114,174 @@ time_buckets_query(PG_FUNCTION_ARGS)
 			 errmsg("no time buckets query for \"%s\"", purpose),
 			 errhint("The purposes are check and rebuild.")));
 	PG_RETURN_NULL();
+}
+
+/* --- the trigger's short way: one action updated --- */
+
+/*
+ * One status an action reached: its hour, for a step its latency's bin
+ * (NO_BIN without one), and whether the new row has it (+1) or the old (-1).
+ */
+#define NO_BIN INT_MIN
+#define MAX_ITEMS (2 * (MOMENT_STEPS + 2))
+
+typedef struct TimeItem
+{
+	TimestampTz hour;
+	PushStatus	status;
+	int			bin;
+	int			sign;
+} TimeItem;
+
+/* The row's column name; every one is NOT NULL but the moments. */
+static Datum
+row_value(TupleDesc desc, TupleTableSlot *row, const char *name, bool *isnull)
+{
+	int			attno = trigger_column(desc, name);
+
+	*isnull = row->tts_isnull[attno - 1];
+	return row->tts_values[attno - 1];
+}
+
+static TimestampTz
+hour_of(TimestampTz t)
+{
+	int64		into = t % USECS_PER_HOUR;
+
+	/* date_bin's hours, from PostgreSQL's epoch (2000-01-01 00:00 UTC) */
+	if (into < 0)
+		into += USECS_PER_HOUR;
+	return t - into;
+}
+
+/* What one row contributes (TIME_SUMS's rules, for a row in C); returns the items added. */
+static int
+row_items(TupleDesc desc, TupleTableSlot *row, int sign, TimeItem *items)
+{
+	bool		isnull;
+	PushStatus	status = DatumGetPushStatus(row_value(desc, row, "status", &isnull));
+	int			attempts = DatumGetInt16(row_value(desc, row, "attempts", &isnull));
+	TimestampTz create_time = DatumGetTimestampTz(row_value(desc, row, "create_time", &isnull));
+	TimestampTz updated_at = DatumGetTimestampTz(row_value(desc, row, "updated_at", &isnull));
+	TimestampTz moments[MOMENT_STEPS];
+	bool		has[MOMENT_STEPS];
+	int			n = 0;
+	static const PushStatus step_status[MOMENT_STEPS] = {PS_ATTEMPTED, PS_SENT, PS_DELIVERED, PS_OPENED};
+
+	items[n++] = (TimeItem) {hour_of(create_time), PS_SCHEDULED, NO_BIN, sign};
+	for (int step = 0; step < MOMENT_STEPS; step++)
+	{
+		Datum		stored = row_value(desc, row, moment_columns[step], &isnull);
+
+		has[step] = moment_of(step, status, attempts, create_time, updated_at,
+							  isnull, isnull ? 0 : DatumGetTimestampTz(stored), &moments[step]);
+		if (!has[step])
+			continue;
+		items[n++] = (TimeItem) {
+			hour_of(moments[step]), step_status[step],
+			step == STEP_ATTEMPTED || !has[STEP_ATTEMPTED] ? NO_BIN :
+			latency_sketch_bin(Max(0, moments[step] - moments[STEP_ATTEMPTED]) / (double) USECS_PER_SEC),
+			sign
+		};
+	}
+	if (push_status_is_ending(status))
+		items[n++] = (TimeItem) {hour_of(updated_at), status, NO_BIN, sign};
+	Assert(n <= MAX_ITEMS / 2);
+	return n;
+}
+
+#define TIME_ROW_SQL \
+	"INSERT INTO push_actions_internal.time_buckets AS b (" TIME_BUCKET_KEY ", stripe, reached, reached_removed," \
+	"  sent_latency, delivered_latency, opened_latency," \
+	"  sent_latency_removed, delivered_latency_removed, opened_latency_removed)" \
+	" VALUES ($1, false, NULL, $3, $4, push_actions_internal.writer_stripe(), $5, $6, $7, $8, $9, $10, $11, $12)," \
+	"  ($1, true, $2, $3, $4, push_actions_internal.writer_stripe(), $5, $6, $7, $8, $9, $10, $11, $12)" \
+	" ON CONFLICT (" TIME_BUCKET_KEY ", stripe) DO UPDATE SET" \
+	"  reached = b.reached OPERATOR(pg_catalog.+) excluded.reached," \
+	"  reached_removed = b.reached_removed OPERATOR(pg_catalog.+) excluded.reached_removed," \
+	"  " TIME_ADD("sent_latency") ", " TIME_ADD("delivered_latency") ", " TIME_ADD("opened_latency") "," \
+	"  " TIME_ADD("sent_latency_removed") ", " TIME_ADD("delivered_latency_removed") ", " TIME_ADD("opened_latency_removed")
+#define TIME_ROW_PARAMS 12
+
+static Oid
+extension_type(const char *name)
+{
+	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum(name),
+						   ObjectIdGetDatum(get_namespace_oid("push_actions", false)));
+}
+
+/* A sketch of one latency's bin. */
+static Datum
+one_latency(int bin)
+{
+	int64		one = 1;
+
+	if (bin < LATENCY_SKETCH_MIN_BIN)
+		return PointerGetDatum(latency_sketch_compact(1, 0, NULL, 0));
+	return PointerGetDatum(latency_sketch_compact(0, bin, &one, 1));
+}
+
+void
+keep_times_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_row)
+{
+	TimeItem	items[MAX_ITEMS];
+	int			n = row_items(desc, old_row, -1, items);
+	int			total = n + row_items(desc, new_row, 1, items + n);
+	Oid			summary = extension_type("delivery_summary");
+	Oid			sketch = extension_type("latency_sketch");
+	Oid			types[TIME_ROW_PARAMS] = {INT8OID, INT8OID, TIMESTAMPTZOID, TEXTOID, summary, summary,
+	sketch, sketch, sketch, sketch, sketch, sketch};
+	bool		isnull;
+
+	/* what both rows contribute cancels out */
+	for (int i = n; i < total; i++)
+		for (int j = 0; j < n; j++)
+			if (items[j].sign != 0 && items[i].sign != 0 && items[i].hour == items[j].hour &&
+				items[i].status == items[j].status && items[i].bin == items[j].bin)
+				items[i].sign = items[j].sign = 0;
+
+	/* the rest, an upsert per hour */
+	for (int i = 0; i < total; i++)
+	{
+		Datum		values[TIME_ROW_PARAMS];
+		char		nulls[TIME_ROW_PARAMS];
+		DeliverySummary *counts[2];
+		TimestampTz hour = items[i].hour;
+
+		if (items[i].sign == 0)
+			continue;
+		memset(nulls, 'n', sizeof(nulls));
+		counts[0] = palloc0(sizeof(DeliverySummary));	/* plus */
+		counts[1] = palloc0(sizeof(DeliverySummary));	/* minus */
+		for (int j = i; j < total; j++)
+		{
+			int			side;
+
+			if (items[j].sign == 0 || items[j].hour != hour)
+				continue;
+			side = items[j].sign > 0 ? 0 : 1;
+			counts[side]->counts[items[j].status]++;
+			if (items[j].bin != NO_BIN)
+			{
+				/* sent, delivered, opened: one latency each per row */
+				int			p = 6 + 3 * side + (items[j].status - PS_SENT);
+
+				Assert(items[j].status >= PS_SENT && items[j].status <= PS_OPENED && nulls[p] == 'n');
+				values[p] = one_latency(items[j].bin);
+				nulls[p] = ' ';
+			}
+			items[j].sign = 0;
+		}
+		values[0] = row_value(desc, new_row, "app_id", &isnull);
+		values[1] = row_value(desc, new_row, "campaign_id", &isnull);
+		nulls[1] = isnull ? 'n' : ' ';
+		values[2] = TimestampTzGetDatum(hour);
+		values[3] = row_value(desc, new_row, "platform", &isnull);
+		values[4] = DeliverySummaryPGetDatum(counts[0]);
+		values[5] = DeliverySummaryPGetDatum(counts[1]);
+		nulls[0] = nulls[2] = nulls[3] = nulls[4] = nulls[5] = ' ';
+		if (SPI_execute_plan(plan_cache_get(TIME_ROW_SQL, TIME_ROW_PARAMS, types), values, nulls, false, 0)
+			!= SPI_OK_INSERT)
+			elog(ERROR, "keep_rollups: keeping the hourly series failed");
+	}
 }

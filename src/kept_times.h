@@ -26,49 +26,101 @@
 #ifndef KEPT_TIMES_H
 #define KEPT_TIMES_H
 
+#include "postgres.h"
+
+#include "access/tupdesc.h"
+#include "executor/tuptable.h"
+
 /* The columns of a contribution's source rows: an action, then its sign (1 added, -1 taken away). */
 #define TIME_SOURCE_COLUMNS(r) \
 	r ".app_id, " r ".campaign_id, " r ".platform, " r ".status, " r ".attempts, " r ".create_time, " \
 	r ".updated_at, " r ".attempted_at, " r ".sent_at, " r ".delivered_at, " r ".opened_at"
 
-#define TIME_SOURCE_COUNT 11
-/* the same columns' names, for the trigger's short way */
-extern const char *const time_source_columns[TIME_SOURCE_COUNT];
+/*
+ * What one action updated by a statement (old_row, new_row) changes in the
+ * series, kept the short way (TIME_SUMS's rules in C, one upsert per hour
+ * touched).  Call inside SPI.
+ */
+extern void keep_times_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_row);
 
 #define TIME_MOMENT(step) \
 	"push_actions_internal.action_moment('" step "', r.status, r.attempts, r.create_time, r.updated_at, r." step "_at)"
 
-/* One row per status each source row reached: its hour and, for the three steps, the latency. */
-#define TIME_CONTRIBUTIONS(source) \
-	"SELECT r.app_id, r.campaign_id, r.platform COLLATE \"C\" AS platform, r.sign, c.status," \
-	"  pg_catalog.date_bin('1 hour', c.at, '2000-01-01 00:00:00+00') AS hour," \
-	"  greatest(c.at - c.since, '0'::interval) AS latency" \
-	" FROM (" source ") r" \
-	" CROSS JOIN LATERAL (SELECT " TIME_MOMENT("attempted") " AS attempted_at, " TIME_MOMENT("sent") " AS sent_at," \
-	"   " TIME_MOMENT("delivered") " AS delivered_at, " TIME_MOMENT("opened") " AS opened_at) m" \
-	" CROSS JOIN LATERAL (VALUES ('scheduled'::push_actions.push_status, r.create_time, NULL::timestamptz)," \
-	"   ('attempted', m.attempted_at, NULL), ('sent', m.sent_at, m.attempted_at)," \
-	"   ('delivered', m.delivered_at, m.attempted_at), ('opened', m.opened_at, m.attempted_at)," \
-	"   (r.status, CASE WHEN r.status OPERATOR(pg_catalog.=) ANY (push_actions_internal.statuses('ending'))" \
-	"    THEN r.updated_at END, NULL)) c(status, at, since)" \
-	" WHERE c.at IS NOT NULL"
+/*
+ * The source rows with their moments (a CTE named time_source, read once per
+ * step below: computing a moment costs less than keeping the rows).
+ */
+#define TIME_SOURCE(source) \
+	"SELECT r.app_id, r.campaign_id, r.platform COLLATE \"C\" AS platform, r.sign, r.status, r.create_time, r.updated_at," \
+	"  " TIME_MOMENT("attempted") " AS attempted_at, " TIME_MOMENT("sent") " AS sent_at," \
+	"  " TIME_MOMENT("delivered") " AS delivered_at, " TIME_MOMENT("opened") " AS opened_at" \
+	" FROM (" source ") r"
 
 /*
- * The contributions (a CTE named time_contributions) summed per bucket, for
- * each campaign and for the app's campaigns together: what joins (plus)
- * and what leaves (minus).
+ * What the source rows contribute, summed per campaign's bucket
+ * (time_campaign_sums): what joins (plus) and what leaves (minus), one
+ * grouping per status reached, merged.  Each step is summed in the hour of
+ * its moment, so no row is made per status reached.  For sources of added
+ * rows alone (ADDED), minus is empty without a filter per row.
  */
-#define TIME_SKETCHES(status, sign) \
-	"latency_sketch(c.latency) FILTER (WHERE c.status OPERATOR(pg_catalog.=) '" status "' AND c.sign " sign ")"
+#define TIME_HOUR(at) "pg_catalog.date_bin('1 hour', " at ", '2000-01-01 00:00:00+00')"
+#define TIME_LATENCY(at) "greatest(t." at " - t.attempted_at, '0'::interval)"
+#define SIGNED_COUNTS(st) \
+	"delivery_summary(" st ") FILTER (WHERE t.sign > 0), delivery_summary(" st ") FILTER (WHERE t.sign < 0)"
+#define ADDED_COUNTS(st) "delivery_summary(" st "), NULL::push_actions.delivery_summary"
+#define SIGNED_SKETCH(at) \
+	"latency_sketch(" TIME_LATENCY(at) ") FILTER (WHERE t.sign > 0), latency_sketch(" TIME_LATENCY(at) ") FILTER (WHERE t.sign < 0)"
+#define ADDED_SKETCH(at) "latency_sketch(" TIME_LATENCY(at) "), NULL::push_actions.latency_sketch"
+#define NO_SKETCH "NULL::push_actions.latency_sketch, NULL::push_actions.latency_sketch"
+#define TIME_PART(at, counts, sent, delivered, opened, where) \
+	"SELECT t.app_id, t.campaign_id, t.platform, " TIME_HOUR("t." at) ", " counts ", " sent ", " delivered ", " opened \
+	" FROM time_source t WHERE " where " GROUP BY 1, 2, 3, 4"
+#define TIME_SUMS(COUNTS, SKETCH) \
+	"SELECT p.app_id, p.campaign_id, p.platform, p.hour," \
+	"  coalesce(delivery_summary(p.plus), '{}') AS plus, coalesce(delivery_summary(p.minus), '{}') AS minus," \
+	"  latency_sketch(p.sent_plus) AS sent_plus, latency_sketch(p.sent_minus) AS sent_minus," \
+	"  latency_sketch(p.delivered_plus) AS delivered_plus, latency_sketch(p.delivered_minus) AS delivered_minus," \
+	"  latency_sketch(p.opened_plus) AS opened_plus, latency_sketch(p.opened_minus) AS opened_minus" \
+	" FROM (" \
+	TIME_PART("create_time", COUNTS("'scheduled'::push_actions.push_status"), NO_SKETCH, NO_SKETCH, NO_SKETCH, "true") \
+	" UNION ALL " \
+	TIME_PART("attempted_at", COUNTS("'attempted'::push_actions.push_status"), NO_SKETCH, NO_SKETCH, NO_SKETCH, \
+			  "t.attempted_at IS NOT NULL") \
+	" UNION ALL " \
+	TIME_PART("sent_at", COUNTS("'sent'::push_actions.push_status"), SKETCH("sent_at"), NO_SKETCH, NO_SKETCH, \
+			  "t.sent_at IS NOT NULL") \
+	" UNION ALL " \
+	TIME_PART("delivered_at", COUNTS("'delivered'::push_actions.push_status"), NO_SKETCH, SKETCH("delivered_at"), NO_SKETCH, \
+			  "t.delivered_at IS NOT NULL") \
+	" UNION ALL " \
+	TIME_PART("opened_at", COUNTS("'opened'::push_actions.push_status"), NO_SKETCH, NO_SKETCH, SKETCH("opened_at"), \
+			  "t.opened_at IS NOT NULL") \
+	" UNION ALL " \
+	TIME_PART("updated_at", COUNTS("t.status"), NO_SKETCH, NO_SKETCH, NO_SKETCH, \
+			  "t.status OPERATOR(pg_catalog.=) ANY (push_actions_internal.statuses('ending'))") \
+	" ) p (app_id, campaign_id, platform, hour, plus, minus, sent_plus, sent_minus, delivered_plus, delivered_minus," \
+	"  opened_plus, opened_minus)" \
+	" GROUP BY 1, 2, 3, 4"
+#define TIME_SIGNED_SUMS TIME_SUMS(SIGNED_COUNTS, SIGNED_SKETCH)
+#define TIME_ADDED_SUMS TIME_SUMS(ADDED_COUNTS, ADDED_SKETCH)
+
+/*
+ * Then the deltas (time_deltas): those, and for the app's campaigns
+ * together their sums merged, far fewer rows than the source's.
+ */
 #define TIME_DELTAS \
-	"SELECT c.app_id, GROUPING(c.campaign_id) = 0 AS per_campaign, c.campaign_id, c.platform, c.hour," \
-	"  coalesce(delivery_summary(c.status) FILTER (WHERE c.sign > 0), '{}') AS plus," \
-	"  coalesce(delivery_summary(c.status) FILTER (WHERE c.sign < 0), '{}') AS minus," \
-	"  " TIME_SKETCHES("sent", "> 0") " AS sent_plus, " TIME_SKETCHES("sent", "< 0") " AS sent_minus," \
-	"  " TIME_SKETCHES("delivered", "> 0") " AS delivered_plus, " TIME_SKETCHES("delivered", "< 0") " AS delivered_minus," \
-	"  " TIME_SKETCHES("opened", "> 0") " AS opened_plus, " TIME_SKETCHES("opened", "< 0") " AS opened_minus" \
-	" FROM time_contributions c" \
-	" GROUP BY GROUPING SETS ((c.app_id, c.campaign_id, c.platform, c.hour), (c.app_id, c.platform, c.hour))"
+	"SELECT s.app_id, true AS per_campaign, s.campaign_id, s.platform, s.hour, s.plus, s.minus," \
+	"  s.sent_plus, s.sent_minus, s.delivered_plus, s.delivered_minus, s.opened_plus, s.opened_minus" \
+	" FROM time_campaign_sums s" \
+	" UNION ALL" \
+	" SELECT s.app_id, false, NULL, s.platform, s.hour, delivery_summary(s.plus), delivery_summary(s.minus)," \
+	"  latency_sketch(s.sent_plus), latency_sketch(s.sent_minus), latency_sketch(s.delivered_plus)," \
+	"  latency_sketch(s.delivered_minus), latency_sketch(s.opened_plus), latency_sketch(s.opened_minus)" \
+	" FROM time_campaign_sums s GROUP BY s.app_id, s.platform, s.hour"
+/* The source's moments, then the deltas, as CTEs (sums: TIME_SIGNED_SUMS or TIME_ADDED_SUMS). */
+#define TIME_DELTA_CTES(source, sums) \
+	"time_source AS NOT MATERIALIZED (" TIME_SOURCE(source) ")," \
+	" time_campaign_sums AS (" sums "), time_deltas AS (" TIME_DELTAS ")"
 
 /*
  * The latencies a delta adds (its plus beyond its minus) and takes back (its
@@ -127,11 +179,7 @@ extern const char *const time_source_columns[TIME_SOURCE_COUNT];
 	"  " TIME_ADD("sent_latency") ", " TIME_ADD("delivered_latency") ", " TIME_ADD("opened_latency")
 
 /* The CTEs that keep the series, for a statement's source rows (with sign). */
-#define TIMES_KEPT(source) \
-	", time_contributions AS NOT MATERIALIZED (" TIME_CONTRIBUTIONS(source) ")," \
-	" time_deltas AS (" TIME_DELTAS "), time_kept AS (" TIME_UPSERT ")"
-#define TIMES_DELETED(source) \
-	", time_contributions AS NOT MATERIALIZED (" TIME_CONTRIBUTIONS(source) ")," \
-	" time_deltas AS (" TIME_DELTAS "), time_kept AS (" TIME_DELETED_UPSERT ")"
+#define TIMES_KEPT(source, sums) ", " TIME_DELTA_CTES(source, sums) ", time_kept AS (" TIME_UPSERT ")"
+#define TIMES_DELETED(source) ", " TIME_DELTA_CTES(source, TIME_ADDED_SUMS) ", time_kept AS (" TIME_DELETED_UPSERT ")"
 
 #endif							/* KEPT_TIMES_H */

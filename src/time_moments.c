@@ -47,6 +47,19 @@ moment_step_reached(MomentStep step, PushStatus status, int attempts)
 	return false;
 }
 
+bool
+moment_of(MomentStep step, PushStatus status, int attempts, TimestampTz create_time,
+		  TimestampTz updated_at, bool stored_null, TimestampTz stored, TimestampTz *moment)
+{
+	if (!stored_null)
+		*moment = stored;
+	else if (moment_step_reached(step, status, attempts))
+		*moment = step == STEP_ATTEMPTED ? create_time : updated_at;
+	else
+		return false;
+	return true;
+}
+
 static MomentStep
 step_of(PushStatus status)
 {
@@ -80,18 +93,20 @@ PG_FUNCTION_INFO_V1(action_moment);
 Datum
 action_moment(PG_FUNCTION_ARGS)
 {
-	MomentStep	step;
+	TimestampTz moment;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_NULL();
-	if (!PG_ARGISNULL(5))
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+	{
+		/* columns NOT NULL in actions: only a direct call gets here */
+		if (PG_ARGISNULL(5))
+			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(5));
-	step = step_of(PG_GETARG_PUSH_STATUS(0));
-	if (!moment_step_reached(step, PG_GETARG_PUSH_STATUS(1), PG_GETARG_INT16(2)))
+	}
+	if (!moment_of(step_of(PG_GETARG_PUSH_STATUS(0)), PG_GETARG_PUSH_STATUS(1), PG_GETARG_INT16(2),
+				   PG_GETARG_TIMESTAMPTZ(3), PG_GETARG_TIMESTAMPTZ(4),
+				   PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0 : PG_GETARG_TIMESTAMPTZ(5), &moment))
 		PG_RETURN_NULL();
-	if (step == STEP_ATTEMPTED ? PG_ARGISNULL(3) : PG_ARGISNULL(4))
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(PG_GETARG_DATUM(step == STEP_ATTEMPTED ? 3 : 4));
+	PG_RETURN_TIMESTAMPTZ(moment);
 }
 
 /*
@@ -144,11 +159,14 @@ keep_moments(PG_FUNCTION_ARGS)
 		bool		stored = !old_null;
 		Datum		moment;
 
-		if (old_null && moment_step_reached(step, old_status, old_attempts))
+		if (old_null)
 		{
-			/* derived, as action_moment() derives it */
-			old_moment = COLUMN(old_row, step == STEP_ATTEMPTED ? "create_time" : "updated_at");
-			old_null = isnull;
+			TimestampTz derived;
+
+			old_null = !moment_of(step, old_status, old_attempts,
+								  DatumGetTimestampTz(COLUMN(old_row, "create_time")),
+								  DatumGetTimestampTz(COLUMN(old_row, "updated_at")), true, 0, &derived);
+			old_moment = TimestampTzGetDatum(derived);
 		}
 		if (!old_null)
 		{

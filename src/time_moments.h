@@ -18,6 +18,8 @@
 
 #include "postgres.h"
 
+#include "datatype/timestamp.h"
+
 #include "push_status.h"
 
 typedef enum MomentStep
@@ -34,5 +36,12 @@ extern const char *const moment_columns[MOMENT_STEPS];
 
 /* Whether an action with this status and attempts has reached the step. */
 extern bool moment_step_reached(MomentStep step, PushStatus status, int attempts);
+
+/*
+ * The moment a row says it reached the step: stored (when not stored_null),
+ * else derived from its creation or updated_at; false when it has none.
+ */
+extern bool moment_of(MomentStep step, PushStatus status, int attempts, TimestampTz create_time,
+					  TimestampTz updated_at, bool stored_null, TimestampTz stored, TimestampTz *moment);
 
 #endif							/* TIME_MOMENTS_H */
