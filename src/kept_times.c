@@ -191,16 +191,10 @@ row_items(TupleDesc desc, TupleTableSlot *row, int sign, TimeItem *items)
 }
 
 #define TIME_ROW_SQL \
-	"INSERT INTO push_actions_internal.time_buckets AS b (" TIME_BUCKET_KEY ", stripe, reached, reached_removed," \
-	"  sent_latency, delivered_latency, opened_latency," \
-	"  sent_latency_removed, delivered_latency_removed, opened_latency_removed)" \
+	TIME_BUCKETS_INSERT \
 	" VALUES ($1, false, NULL, $3, $4, push_actions_internal.writer_stripe(), $5, $6, $7, $8, $9, $10, $11, $12)," \
 	"  ($1, true, $2, $3, $4, push_actions_internal.writer_stripe(), $5, $6, $7, $8, $9, $10, $11, $12)" \
-	" ON CONFLICT (" TIME_BUCKET_KEY ", stripe) DO UPDATE SET" \
-	"  reached = b.reached OPERATOR(pg_catalog.+) excluded.reached," \
-	"  reached_removed = b.reached_removed OPERATOR(pg_catalog.+) excluded.reached_removed," \
-	"  " TIME_ADD("sent_latency") ", " TIME_ADD("delivered_latency") ", " TIME_ADD("opened_latency") "," \
-	"  " TIME_ADD("sent_latency_removed") ", " TIME_ADD("delivered_latency_removed") ", " TIME_ADD("opened_latency_removed")
+	TIME_BUCKETS_ON_CONFLICT
 #define TIME_ROW_PARAMS 12
 
 static Oid

@@ -138,14 +138,24 @@ extern void keep_times_update(TupleDesc desc, TupleTableSlot *old_row, TupleTabl
 	" ELSE b." column " OPERATOR(pg_catalog.+) excluded." column " END"
 #define TIME_BUCKET_KEY "app_id, per_campaign, campaign_id, hour, platform"
 
+/* The upsert of buckets' rows into this backend's stripe: its head and its tail. */
+#define TIME_BUCKETS_INSERT \
+	"INSERT INTO push_actions_internal.time_buckets AS b (" TIME_BUCKET_KEY ", stripe, reached, reached_removed," \
+	"  sent_latency, delivered_latency, opened_latency," \
+	"  sent_latency_removed, delivered_latency_removed, opened_latency_removed)"
+#define TIME_BUCKETS_ON_CONFLICT \
+	" ON CONFLICT (" TIME_BUCKET_KEY ", stripe) DO UPDATE SET" \
+	"  reached = b.reached OPERATOR(pg_catalog.+) excluded.reached," \
+	"  reached_removed = b.reached_removed OPERATOR(pg_catalog.+) excluded.reached_removed," \
+	"  " TIME_ADD("sent_latency") ", " TIME_ADD("delivered_latency") ", " TIME_ADD("opened_latency") "," \
+	"  " TIME_ADD("sent_latency_removed") ", " TIME_ADD("delivered_latency_removed") ", " TIME_ADD("opened_latency_removed")
+
 /*
  * The deltas (a CTE named time_deltas) upserted into this backend's stripe,
  * in key order, leaving out those that change nothing.
  */
 #define TIME_UPSERT \
-	"INSERT INTO push_actions_internal.time_buckets AS b (" TIME_BUCKET_KEY ", stripe, reached, reached_removed," \
-	"  sent_latency, delivered_latency, opened_latency," \
-	"  sent_latency_removed, delivered_latency_removed, opened_latency_removed)" \
+	TIME_BUCKETS_INSERT \
 	" SELECT n.app_id, n.per_campaign, n.campaign_id, n.hour, n.platform, push_actions_internal.writer_stripe()," \
 	"  n.plus, n.minus, n.sent, n.delivered, n.opened, n.sent_removed, n.delivered_removed, n.opened_removed" \
 	" FROM (SELECT d.app_id, d.per_campaign, d.campaign_id, d.hour, d.platform, d.plus, d.minus," \
@@ -156,11 +166,7 @@ extern void keep_times_update(TupleDesc desc, TupleTableSlot *old_row, TupleTabl
 	" WHERE n.plus OPERATOR(pg_catalog.<>) n.minus OR n.sent IS NOT NULL OR n.delivered IS NOT NULL OR n.opened IS NOT NULL" \
 	"  OR n.sent_removed IS NOT NULL OR n.delivered_removed IS NOT NULL OR n.opened_removed IS NOT NULL" \
 	" ORDER BY n.app_id, n.per_campaign, n.campaign_id, n.hour, n.platform" \
-	" ON CONFLICT (" TIME_BUCKET_KEY ", stripe) DO UPDATE SET" \
-	"  reached = b.reached OPERATOR(pg_catalog.+) excluded.reached," \
-	"  reached_removed = b.reached_removed OPERATOR(pg_catalog.+) excluded.reached_removed," \
-	"  " TIME_ADD("sent_latency") ", " TIME_ADD("delivered_latency") ", " TIME_ADD("opened_latency") "," \
-	"  " TIME_ADD("sent_latency_removed") ", " TIME_ADD("delivered_latency_removed") ", " TIME_ADD("opened_latency_removed")
+	TIME_BUCKETS_ON_CONFLICT
 
 /*
  * What deleted rows contributed (a time_deltas CTE of their rows with sign
