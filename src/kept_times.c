@@ -133,16 +133,6 @@ typedef struct TimeItem
 	int			sign;
 } TimeItem;
 
-/* The row's column name; every one is NOT NULL but the moments. */
-static Datum
-row_value(TupleDesc desc, TupleTableSlot *row, const char *name, bool *isnull)
-{
-	int			attno = trigger_column(desc, name);
-
-	*isnull = row->tts_isnull[attno - 1];
-	return row->tts_values[attno - 1];
-}
-
 static TimestampTz
 hour_of(TimestampTz t)
 {
@@ -159,10 +149,10 @@ static int
 row_items(TupleDesc desc, TupleTableSlot *row, int sign, TimeItem *items)
 {
 	bool		isnull;
-	PushStatus	status = DatumGetPushStatus(row_value(desc, row, "status", &isnull));
-	int			attempts = DatumGetInt16(row_value(desc, row, "attempts", &isnull));
-	TimestampTz create_time = DatumGetTimestampTz(row_value(desc, row, "create_time", &isnull));
-	TimestampTz updated_at = DatumGetTimestampTz(row_value(desc, row, "updated_at", &isnull));
+	PushStatus	status = DatumGetPushStatus(trigger_value(desc, row, "status", &isnull));
+	int			attempts = DatumGetInt16(trigger_value(desc, row, "attempts", &isnull));
+	TimestampTz create_time = DatumGetTimestampTz(trigger_value(desc, row, "create_time", &isnull));
+	TimestampTz updated_at = DatumGetTimestampTz(trigger_value(desc, row, "updated_at", &isnull));
 	TimestampTz moments[MOMENT_STEPS];
 	bool		has[MOMENT_STEPS];
 	int			n = 0;
@@ -171,7 +161,7 @@ row_items(TupleDesc desc, TupleTableSlot *row, int sign, TimeItem *items)
 	items[n++] = (TimeItem) {hour_of(create_time), PS_SCHEDULED, NO_BIN, sign};
 	for (int step = 0; step < MOMENT_STEPS; step++)
 	{
-		Datum		stored = row_value(desc, row, moment_columns[step], &isnull);
+		Datum		stored = trigger_value(desc, row, moment_columns[step], &isnull);
 
 		has[step] = moment_of(step, status, attempts, create_time, updated_at,
 							  isnull, isnull ? 0 : DatumGetTimestampTz(stored), &moments[step]);
@@ -266,11 +256,11 @@ keep_times_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_r
 			}
 			items[j].sign = 0;
 		}
-		values[0] = row_value(desc, new_row, "app_id", &isnull);
-		values[1] = row_value(desc, new_row, "campaign_id", &isnull);
+		values[0] = trigger_value(desc, new_row, "app_id", &isnull);
+		values[1] = trigger_value(desc, new_row, "campaign_id", &isnull);
 		nulls[1] = isnull ? 'n' : ' ';
 		values[2] = TimestampTzGetDatum(hour);
-		values[3] = row_value(desc, new_row, "platform", &isnull);
+		values[3] = trigger_value(desc, new_row, "platform", &isnull);
 		values[4] = DeliverySummaryPGetDatum(counts[0]);
 		values[5] = DeliverySummaryPGetDatum(counts[1]);
 		nulls[0] = nulls[2] = nulls[3] = nulls[4] = nulls[5] = ' ';

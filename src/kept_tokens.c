@@ -101,15 +101,6 @@ upsert_token(Datum *values, char *nulls)
 	return alive;
 }
 
-static Datum
-column_value(TupleTableSlot *row, TupleDesc desc, const char *name, bool *isnull)
-{
-	int			attno = trigger_column(desc, name);
-
-	*isnull = row->tts_isnull[attno - 1];
-	return row->tts_values[attno - 1];
-}
-
 /*
  * The rules of TOKEN_OBSERVATIONS (kept_tokens.h) for one updated action:
  * success, failure (an error status, or attempted with one more attempt),
@@ -120,7 +111,7 @@ token_observation(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_r
 				  Datum *values, char *nulls)
 {
 	bool		isnull;
-	Datum		token = column_value(new_row, desc, "device_token", &isnull);
+	Datum		token = trigger_value(desc, new_row, "device_token", &isnull);
 	PushStatus	status;
 	bool		tried;
 	bool		success;
@@ -132,17 +123,17 @@ token_observation(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_r
 	memset(nulls, 'n', TOKEN_PARAMS);
 	values[TP_TOKEN] = token;
 	nulls[TP_TOKEN] = ' ';
-	values[TP_APP] = column_value(new_row, desc, "app_id", &isnull);
+	values[TP_APP] = trigger_value(desc, new_row, "app_id", &isnull);
 	nulls[TP_APP] = ' ';
-	values[TP_PLATFORM] = column_value(new_row, desc, "platform", &isnull);
+	values[TP_PLATFORM] = trigger_value(desc, new_row, "platform", &isnull);
 	nulls[TP_PLATFORM] = ' ';
-	values[TP_FIRST_SEEN] = column_value(new_row, desc, "create_time", &isnull);
+	values[TP_FIRST_SEEN] = trigger_value(desc, new_row, "create_time", &isnull);
 	nulls[TP_FIRST_SEEN] = ' ';
-	updated_at = DatumGetTimestampTz(column_value(new_row, desc, "updated_at", &isnull));
+	updated_at = DatumGetTimestampTz(trigger_value(desc, new_row, "updated_at", &isnull));
 
-	status = DatumGetPushStatus(column_value(new_row, desc, "status", &isnull));
-	tried = DatumGetInt16(column_value(new_row, desc, "attempts", &isnull)) >
-		DatumGetInt16(column_value(old_row, desc, "attempts", &isnull));
+	status = DatumGetPushStatus(trigger_value(desc, new_row, "status", &isnull));
+	tried = DatumGetInt16(trigger_value(desc, new_row, "attempts", &isnull)) >
+		DatumGetInt16(trigger_value(desc, old_row, "attempts", &isnull));
 	success = push_status_is_success(status);
 	failure = push_status_is_error(status) || (status == PS_ATTEMPTED && tried);
 	values[TP_FAILURES] = Int64GetDatum(failure ? 1 : 0);
@@ -156,8 +147,8 @@ token_observation(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_r
 	{
 		bool		code_null;
 		bool		message_null;
-		Datum		code = column_value(new_row, desc, "error_code", &code_null);
-		Datum		message = column_value(new_row, desc, "error_message", &message_null);
+		Datum		code = trigger_value(desc, new_row, "error_code", &code_null);
+		Datum		message = trigger_value(desc, new_row, "error_message", &message_null);
 		text	   *code_text = code_null ? NULL : DatumGetTextPP(code);
 		text	   *message_text = message_null ? NULL : DatumGetTextPP(message);
 		const char *code_data = code_text ? VARDATA_ANY(code_text) : NULL;

@@ -9,6 +9,7 @@
 
 #include "postgres.h"
 #include "access/tupdesc.h"
+#include "executor/tuptable.h"
 #include "executor/spi.h"
 
 static inline AttrNumber
@@ -21,6 +22,16 @@ trigger_column(TupleDesc desc, const char *name)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("keep_rollups() needs column \"%s\" in the table it keeps", name)));
 	return (AttrNumber) attno;
+}
+
+/* A column's value in a row of the trigger's table, found by name. */
+static inline Datum
+trigger_value(TupleDesc desc, TupleTableSlot *row, const char *name, bool *isnull)
+{
+	int			attno = trigger_column(desc, name);
+
+	*isnull = row->tts_isnull[attno - 1];
+	return row->tts_values[attno - 1];
 }
 
 #endif							/* TRIGGER_COLUMNS_H */
