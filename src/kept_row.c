@@ -2,9 +2,10 @@
  * kept_row.c
  *	  The short path of keep_rollups() for the API's most frequent write:
  *	  one action updated within its message (record_attempt, record_event,
- *	  retry).  Its message and campaign stripe (with its device token's
- *	  state) each take one parameterised single-row statement, instead of the general statement whose dozens of
- *	  plan nodes are started for every call whatever its size.
+ *	  retry).  Its message and its campaign stripe (with its device
+ *	  token's state and the hour of the series it moves) each take one
+ *	  parameterised statement, instead of the general statement whose dozens
+ *	  of plan nodes are started for every call whatever its size.
  *
  * The short path applies only when the general path would do the same thing
  * in its first statement alone: the action keeps its app, push, campaign,
@@ -46,20 +47,34 @@
 	" RETURNING m.previous_status, pg_catalog.status(m.summary)"
 
 /*
- * The campaign's stripe gains the row; with its token's state upserted in the
- * same statement (one statement's overhead less per call), after the stripe
- * as in the general way.
+ * The campaign's stripe gains the row; the first hour the hourly series
+ * change in and the token's state are upserted in the same statement (one
+ * statement's overhead less per call each), after the stripe as in the
+ * general way.  Its parameters: the stripe's six, the series' from $7
+ * (TIME_ROW_FIRST), the token's from $17.
  */
 #define STRIPE_ROW_PARAMS 6
-#define ROW_PARAMS (STRIPE_ROW_PARAMS + TOKEN_PARAMS)
+#define TOKEN_FIRST (TIME_ROW_FIRST + TIME_ROW_PARAMS)
+#define ROW_PARAMS (TOKEN_FIRST - 1 + TOKEN_PARAMS)
 #define STRIPE_ROW_SQL \
 	STRIPE_INSERT "VALUES ($1, $2, push_actions_internal.writer_stripe(), $3, $4, $5, $6)" STRIPE_ON_CONFLICT
-#define STRIPE_TOKEN_VALUES "($7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+#define STRIPE_TOKEN_VALUES "($17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"
+#define WITH_TIMES "times AS (" TIME_ROW_UPSERT ")"
 
-static const char *const stripe_row_sql[] = {
-	[TOKEN_WRITE_NONE] = STRIPE_ROW_SQL,
-	[TOKEN_WRITE_SEEN] = "WITH token AS (" TOKEN_SEEN_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL,
-	[TOKEN_WRITE_OUTCOME] = "WITH token AS (" TOKEN_OUTCOME_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL,
+/* by token write, then whether an hour of the series rides along */
+static const char *const stripe_row_sql[][2] = {
+	[TOKEN_WRITE_NONE] = {
+		STRIPE_ROW_SQL,
+		"WITH " WITH_TIMES " " STRIPE_ROW_SQL
+	},
+	[TOKEN_WRITE_SEEN] = {
+		"WITH token AS (" TOKEN_SEEN_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL,
+		"WITH " WITH_TIMES ", token AS (" TOKEN_SEEN_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL
+	},
+	[TOKEN_WRITE_OUTCOME] = {
+		"WITH token AS (" TOKEN_OUTCOME_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL,
+		"WITH " WITH_TIMES ", token AS (" TOKEN_OUTCOME_UPSERT(STRIPE_TOKEN_VALUES) ") " STRIPE_ROW_SQL
+	},
 };
 
 /* The columns of actions that make a message and its first action's time. */
@@ -276,19 +291,38 @@ keep_one_row_update(TriggerData *trigdata, int parts)
 			' ', new_row->tts_isnull[campaign] ? 'n' : ' ', ' ', ' ', ' ', ' '
 		};
 		TokenWrite	token = TOKEN_WRITE_NONE;
+		TimeRow		time_rows[TIME_ROWS_MAX];
+		int			hours = 0;
+		int			nparams = STRIPE_ROW_PARAMS;
 
+		if (parts & KEPT_TIMES)
+			hours = time_rows_of_update(desc, old_row, new_row, time_rows);
 		if (parts & KEPT_TOKENS)
 			token = token_observation(desc, old_row, new_row,
-									  values + STRIPE_ROW_PARAMS, nulls + STRIPE_ROW_PARAMS);
+									  values + TOKEN_FIRST - 1, nulls + TOKEN_FIRST - 1);
+		if (hours > 0 || token != TOKEN_WRITE_NONE)
+		{
+			/* the series' parameters come before the token's: NULL when no hour rides */
+			time_row_types(types + TIME_ROW_FIRST - 1);
+			memset(nulls + TIME_ROW_FIRST - 1, 'n', TIME_ROW_PARAMS);
+			if (hours > 0)
+			{
+				memcpy(values + TIME_ROW_FIRST - 1, time_rows[0].values, sizeof(time_rows[0].values));
+				memcpy(nulls + TIME_ROW_FIRST - 1, time_rows[0].nulls, sizeof(time_rows[0].nulls));
+			}
+			nparams = TOKEN_FIRST - 1;
+		}
 		if (token != TOKEN_WRITE_NONE)
-			memcpy(types + STRIPE_ROW_PARAMS, token_param_types, sizeof(token_param_types));
-		if (SPI_execute_plan(plan_cache_get(stripe_row_sql[token],
-											token != TOKEN_WRITE_NONE ? ROW_PARAMS : STRIPE_ROW_PARAMS, types),
+		{
+			memcpy(types + TOKEN_FIRST - 1, token_param_types, sizeof(token_param_types));
+			nparams = ROW_PARAMS;
+		}
+		if (SPI_execute_plan(plan_cache_get(stripe_row_sql[token][hours > 0], nparams, types),
 							 values, nulls, false, 0) != SPI_OK_INSERT)
 			elog(ERROR, "keep_rollups: counting into the campaign's stripe failed");
+		if (hours > 1)
+			keep_time_rows(desc, new_row, time_rows + 1, hours - 1);
 	}
-	if (parts & KEPT_TIMES)
-		keep_times_update(desc, old_row, new_row);
 
 	SPI_finish();
 	ExecDropSingleTupleTableSlot(old_row);

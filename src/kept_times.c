@@ -123,7 +123,7 @@ time_buckets_query(PG_FUNCTION_ARGS)
  * (NO_BIN without one), and whether the new row has it (+1) or the old (-1).
  */
 #define NO_BIN INT_MIN
-#define MAX_ITEMS (2 * (MOMENT_STEPS + 2))
+#define MAX_ITEMS TIME_ROWS_MAX	/* so an hour per item fits too */
 
 typedef struct TimeItem
 {
@@ -180,18 +180,24 @@ row_items(TupleDesc desc, TupleTableSlot *row, int sign, TimeItem *items)
 	return n;
 }
 
-#define TIME_ROW_SQL \
-	TIME_BUCKETS_INSERT \
-	" VALUES ($1, false, NULL, $3, $4, push_actions_internal.writer_stripe(), $5, $6, $7, $8, $9, $10, $11, $12)," \
-	"  ($1, true, $2, $3, $4, push_actions_internal.writer_stripe(), $5, $6, $7, $8, $9, $10, $11, $12)" \
-	TIME_BUCKETS_ON_CONFLICT
-#define TIME_ROW_PARAMS 12
-
 static Oid
 extension_type(const char *name)
 {
 	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum(name),
 						   ObjectIdGetDatum(get_namespace_oid("push_actions", false)));
+}
+
+void
+time_row_types(Oid *types)
+{
+	Oid			summary = extension_type("delivery_summary");
+	Oid			sketch = extension_type("latency_sketch");
+
+	types[0] = TIMESTAMPTZOID;
+	types[1] = TEXTOID;
+	types[2] = types[3] = summary;
+	for (int p = 4; p < TIME_ROW_PARAMS; p++)
+		types[p] = sketch;
 }
 
 /* A sketch of one latency's bin. */
@@ -205,16 +211,13 @@ one_latency(int bin)
 	return PointerGetDatum(latency_sketch_compact(0, bin, &one, 1));
 }
 
-void
-keep_times_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_row)
+int
+time_rows_of_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_row, TimeRow *rows)
 {
 	TimeItem	items[MAX_ITEMS];
 	int			n = row_items(desc, old_row, -1, items);
 	int			total = n + row_items(desc, new_row, 1, items + n);
-	Oid			summary = extension_type("delivery_summary");
-	Oid			sketch = extension_type("latency_sketch");
-	Oid			types[TIME_ROW_PARAMS] = {INT8OID, INT8OID, TIMESTAMPTZOID, TEXTOID, summary, summary,
-	sketch, sketch, sketch, sketch, sketch, sketch};
+	int			made = 0;
 	bool		isnull;
 
 	/* what both rows contribute cancels out */
@@ -224,17 +227,17 @@ keep_times_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_r
 				items[i].status == items[j].status && items[i].bin == items[j].bin)
 				items[i].sign = items[j].sign = 0;
 
-	/* the rest, an upsert per hour */
+	/* the rest, a row of parameters per hour */
 	for (int i = 0; i < total; i++)
 	{
-		Datum		values[TIME_ROW_PARAMS];
-		char		nulls[TIME_ROW_PARAMS];
+		TimeRow    *row = &rows[made];
 		DeliverySummary *counts[2];
 		TimestampTz hour = items[i].hour;
 
 		if (items[i].sign == 0)
 			continue;
-		memset(nulls, 'n', sizeof(nulls));
+		Assert(made < TIME_ROWS_MAX);
+		memset(row->nulls, 'n', sizeof(row->nulls));
 		counts[0] = palloc0(sizeof(DeliverySummary));	/* plus */
 		counts[1] = palloc0(sizeof(DeliverySummary));	/* minus */
 		for (int j = i; j < total; j++)
@@ -248,23 +251,42 @@ keep_times_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_r
 			if (items[j].bin != NO_BIN)
 			{
 				/* sent, delivered, opened: one latency each per row */
-				int			p = 6 + 3 * side + (items[j].status - PS_SENT);
+				int			p = 4 + 3 * side + (items[j].status - PS_SENT);
 
-				Assert(items[j].status >= PS_SENT && items[j].status <= PS_OPENED && nulls[p] == 'n');
-				values[p] = one_latency(items[j].bin);
-				nulls[p] = ' ';
+				Assert(items[j].status >= PS_SENT && items[j].status <= PS_OPENED && row->nulls[p] == 'n');
+				row->values[p] = one_latency(items[j].bin);
+				row->nulls[p] = ' ';
 			}
 			items[j].sign = 0;
 		}
-		values[0] = trigger_value(desc, new_row, "app_id", &isnull);
-		values[1] = trigger_value(desc, new_row, "campaign_id", &isnull);
-		nulls[1] = isnull ? 'n' : ' ';
-		values[2] = TimestampTzGetDatum(hour);
-		values[3] = trigger_value(desc, new_row, "platform", &isnull);
-		values[4] = DeliverySummaryPGetDatum(counts[0]);
-		values[5] = DeliverySummaryPGetDatum(counts[1]);
-		nulls[0] = nulls[2] = nulls[3] = nulls[4] = nulls[5] = ' ';
-		if (SPI_execute_plan(plan_cache_get(TIME_ROW_SQL, TIME_ROW_PARAMS, types), values, nulls, false, 0)
+		row->values[0] = TimestampTzGetDatum(hour);
+		row->values[1] = trigger_value(desc, new_row, "platform", &isnull);
+		row->values[2] = DeliverySummaryPGetDatum(counts[0]);
+		row->values[3] = DeliverySummaryPGetDatum(counts[1]);
+		row->nulls[0] = row->nulls[1] = row->nulls[2] = row->nulls[3] = ' ';
+		made++;
+	}
+	return made;
+}
+
+void
+keep_time_rows(TupleDesc desc, TupleTableSlot *new_row, const TimeRow *rows, int n)
+{
+	/* $3 to $6 are the stripe's, which this statement alone does not use */
+	Oid			types[TIME_ROW_FIRST - 1 + TIME_ROW_PARAMS] = {INT8OID, INT8OID, INT4OID, INT4OID, INT4OID, INT4OID};
+	Datum		values[TIME_ROW_FIRST - 1 + TIME_ROW_PARAMS] = {0};
+	char		nulls[TIME_ROW_FIRST - 1 + TIME_ROW_PARAMS] = {' ', ' ', 'n', 'n', 'n', 'n'};
+	bool		isnull;
+
+	time_row_types(types + TIME_ROW_FIRST - 1);
+	values[0] = trigger_value(desc, new_row, "app_id", &isnull);
+	values[1] = trigger_value(desc, new_row, "campaign_id", &isnull);
+	nulls[1] = isnull ? 'n' : ' ';
+	for (int i = 0; i < n; i++)
+	{
+		memcpy(values + TIME_ROW_FIRST - 1, rows[i].values, sizeof(rows[i].values));
+		memcpy(nulls + TIME_ROW_FIRST - 1, rows[i].nulls, sizeof(rows[i].nulls));
+		if (SPI_execute_plan(plan_cache_get(TIME_ROW_UPSERT, lengthof(types), types), values, nulls, false, 0)
 			!= SPI_OK_INSERT)
 			elog(ERROR, "keep_rollups: keeping the hourly series failed");
 	}

@@ -31,17 +31,35 @@
 #include "access/tupdesc.h"
 #include "executor/tuptable.h"
 
+#include "time_moments.h"
+
 /* The columns of a contribution's source rows: an action, then its sign (1 added, -1 taken away). */
 #define TIME_SOURCE_COLUMNS(r) \
 	r ".app_id, " r ".campaign_id, " r ".platform, " r ".status, " r ".attempts, " r ".create_time, " \
 	r ".updated_at, " r ".attempted_at, " r ".sent_at, " r ".delivered_at, " r ".opened_at"
 
 /*
- * What one action updated by a statement (old_row, new_row) changes in the
- * series, kept the short way (TIME_SUMS's rules in C, one upsert per hour
- * touched).  Call inside SPI.
+ * The short way (one action updated by a statement): what old_row and
+ * new_row change in the series, TIME_SUMS's rules in C, as one upsert's
+ * parameters per hour touched (the app's and the campaign's bucket).  The
+ * upsert takes $1 (app_id) and $2 (campaign_id) as the campaign stripe's
+ * statement does and its own from $7 (TIME_ROW_FIRST) on, so that the first
+ * hour's rides in that statement (kept_row.c); keep_time_rows() writes the
+ * others, inside SPI.
  */
-extern void keep_times_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_row);
+#define TIME_ROW_FIRST 7
+#define TIME_ROW_PARAMS 10
+#define TIME_ROWS_MAX (2 * (MOMENT_STEPS + 2))
+
+typedef struct TimeRow
+{
+	Datum		values[TIME_ROW_PARAMS];
+	char		nulls[TIME_ROW_PARAMS];
+} TimeRow;
+
+extern void time_row_types(Oid *types);
+extern int	time_rows_of_update(TupleDesc desc, TupleTableSlot *old_row, TupleTableSlot *new_row, TimeRow *rows);
+extern void keep_time_rows(TupleDesc desc, TupleTableSlot *new_row, const TimeRow *rows, int n);
 
 #define TIME_MOMENT(step) \
 	"push_actions_internal.action_moment('" step "', r.status, r.attempts, r.create_time, r.updated_at, r." step "_at)"
@@ -149,6 +167,12 @@ extern void keep_times_update(TupleDesc desc, TupleTableSlot *old_row, TupleTabl
 	"  reached_removed = b.reached_removed OPERATOR(pg_catalog.+) excluded.reached_removed," \
 	"  " TIME_ADD("sent_latency") ", " TIME_ADD("delivered_latency") ", " TIME_ADD("opened_latency") "," \
 	"  " TIME_ADD("sent_latency_removed") ", " TIME_ADD("delivered_latency_removed") ", " TIME_ADD("opened_latency_removed")
+
+/* One hour's upsert of the short way (the parameters: above) */
+#define TIME_ROW_VALUES(per_campaign, campaign) \
+	"($1, " per_campaign ", " campaign ", $7, $8, push_actions_internal.writer_stripe(), $9, $10, $11, $12, $13, $14, $15, $16)"
+#define TIME_ROW_UPSERT \
+	TIME_BUCKETS_INSERT " VALUES " TIME_ROW_VALUES("false", "NULL") ", " TIME_ROW_VALUES("true", "$2") TIME_BUCKETS_ON_CONFLICT
 
 /*
  * The deltas (a CTE named time_deltas) upserted into this backend's stripe,

@@ -510,45 +510,97 @@ latency_sketch_ne(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(!sketches_equal(PG_GETARG_LATENCY_SKETCH_P(0), PG_GETARG_LATENCY_SKETCH_P(1)));
 }
 
+PA_NORETURN static void
+not_counted(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("latency_sketch cannot take away durations it does not count")));
+}
+
+/* The most bins a sketch can have: a compact one's own count, a dense one's slots. */
+static int
+bins_bound(const LatencySketch *sketch)
+{
+	if (sketch->form == SKETCH_COMPACT)
+		return ((const LatencySketchCompact *) sketch)->bins;
+	return dense_slots((const LatencySketchDense *) sketch);
+}
+
 /*
  * a and b merged, each bin's counts added (sign -1: b's taken away, which
  * must leave no count negative unless clamped: then a bin's excess over b),
- * compact.
+ * compact.  Both are read in order of bin, side by side, so the work is
+ * that of the bins they hold, not of every bin there is: kept buckets merge
+ * one duration into theirs at each write.
  */
 static LatencySketch *
 merged(const LatencySketch *a, const LatencySketch *b, int sign, bool clamp)
 {
-	int64	   *counts = palloc0(SKETCH_BINS * sizeof(int64));
+	LatencySketchReader ra;
+	LatencySketchReader rb;
+	int			ia = 0;
+	int			ib = 0;
+	int64		ca = 0;
+	int64		cb = 0;
+	bool		has_a;
+	bool		has_b;
 	int64		zero = a->zero;
 	int64		total = 0;
-	LatencySketchReader reader;
-	int			index;
-	int64		count;
+	int			previous = LATENCY_SKETCH_MIN_BIN - 1;
+	LatencySketchCompact *c;
+	uint8	   *p;
 
-	latency_sketch_reader_init(&reader, a);
-	while (latency_sketch_reader_next(&reader, &index, &count))
-		counts[index - LATENCY_SKETCH_MIN_BIN] = count;
+	c = palloc0(offsetof(LatencySketchCompact, data) +
+				(Size) (bins_bound(a) + bins_bound(b)) * (2 + VARINT_MAX_BYTES));
+	c->head.form = SKETCH_COMPACT;
+	p = c->data;
+
 	add_count(&zero, sign * b->zero);
-	latency_sketch_reader_init(&reader, b);
-	while (latency_sketch_reader_next(&reader, &index, &count))
-		add_count(&counts[index - LATENCY_SKETCH_MIN_BIN], sign * count);
 	if (clamp)
-	{
 		zero = Max(zero, 0);
-		for (int k = 0; k < SKETCH_BINS; k++)
-			counts[k] = Max(counts[k], 0);
-	}
+	if (zero < 0)
+		not_counted();
 	add_count(&total, zero);
-	for (int k = -1; k < SKETCH_BINS; k++)
+	c->head.zero = zero;
+
+	latency_sketch_reader_init(&ra, a);
+	latency_sketch_reader_init(&rb, b);
+	has_a = latency_sketch_reader_next(&ra, &ia, &ca);
+	has_b = latency_sketch_reader_next(&rb, &ib, &cb);
+	while (has_a || has_b)
 	{
-		if ((k < 0 ? zero : counts[k]) < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("latency_sketch cannot take away durations it does not count")));
-		if (k >= 0)
-			add_count(&total, counts[k]);
+		int			index;
+		int64		count = 0;
+
+		if (has_a && (!has_b || ia <= ib))
+		{
+			index = ia;
+			count = ca;
+			has_a = latency_sketch_reader_next(&ra, &ia, &ca);
+		}
+		else
+			index = ib;
+		if (has_b && ib == index)
+		{
+			add_count(&count, sign * cb);
+			has_b = latency_sketch_reader_next(&rb, &ib, &cb);
+		}
+		if (clamp)
+			count = Max(count, 0);
+		if (count < 0)
+			not_counted();
+		if (count == 0)
+			continue;
+		add_count(&total, count);
+		Assert(index > previous && index <= LATENCY_SKETCH_MAX_BIN);
+		p = write_varint(p, (uint64) (index - previous));
+		p = write_varint(p, (uint64) count);
+		previous = index;
+		c->bins++;
 	}
-	return latency_sketch_compact(zero, LATENCY_SKETCH_MIN_BIN, counts, SKETCH_BINS);
+	SET_VARSIZE(c, p - (uint8 *) c);
+	return (LatencySketch *) c;
 }
 
 PG_FUNCTION_INFO_V1(latency_sketch_merge);
