@@ -62,7 +62,7 @@ sql/push_actions--%.sql: sql/upgrade/%.sql $(SQL_SOURCES) scripts/compose_sql.sh
 sql/push_actions_sample.sql: $(wildcard test/data/*.sql) scripts/compose_sql.sh
 	@bash scripts/compose_sql.sh test/data/demo_sample.sql > $@.tmp && mv $@.tmp $@
 
-.PHONY: test demo bench deb stress
+.PHONY: test demo bench deb stress mutate
 
 # Install what is missing, build with warnings as errors, run every test on a
 # throwaway cluster; the last line is "N passed, N failed".
@@ -81,6 +81,11 @@ bench:
 # The reliability suite: fuzzing, a mixed load, sqlsmith (doc/reliability.md).
 stress:
 	@bash scripts/stress.sh
+
+# The mutation run: small edits to the sources, each judged by the fast
+# suites; writes test/MUTATION.md (not part of make test: it takes hours).
+mutate:
+	@bash scripts/mutate.sh
 
 # The Debian package (postgresql-15-push-actions), built in ../ by pg_buildext.
 deb:

@@ -5,13 +5,17 @@
 #      SEED through every C entry point: listing requests, push_info ids and
 #      keys, both types' text and binary forms;
 #   2. load: CLIENTS pgbench clients for MINUTES mixing every API function,
-#      purge and fold_actions (test/stress/api_mix.*); only the refusals the
-#      API documents are allowed, then the invariants must hold;
+#      purge and fold_actions (test/stress/api_mix.*) over SEED_PUSHES pushes
+#      of 100 devices; only the refusals the API documents are allowed; the
+#      invariants (test/data/invariants.sql) are checked in one snapshot every
+#      CHECK_SECONDS while the load runs and at its end, each time over at
+#      least LIVE_LEAST live actions;
 #   3. sqlsmith: random SQL for SMITH_MINUTES against a database holding the
 #      sample data and the extension;
 #   4. cancel: statement timeouts (TIMEOUTS, in ms) landing inside the
-#      heaviest requests (test/stress/cancel.sql) must end them within 100 ms;
-#      a cancel from pg_cancel_backend takes the same path in the server;
+#      heaviest requests (test/stress/cancel.sql) must end them within 100 ms,
+#      in CANCEL_ROUNDS rounds in a row beside BUSY sessions that keep the
+#      cores busy; a cancel from pg_cancel_backend takes the same path;
 #   5. sanitizers: the suites of make test on an AddressSanitizer + UBSan
 #      build of the module, with no report, and a canary that must be caught;
 #   6. valgrind: the same suites with every backend under memcheck, with no
@@ -28,8 +32,13 @@ SEED=${SEED:-0.5}
 FUZZ_SCALE=${FUZZ_SCALE:-32}
 CLIENTS=${CLIENTS:-8}
 MINUTES=${MINUTES:-5}
+SEED_PUSHES=${SEED_PUSHES:-2000}
+CHECK_SECONDS=${CHECK_SECONDS:-30}
+LIVE_LEAST=${LIVE_LEAST:-100000}
 SMITH_MINUTES=${SMITH_MINUTES:-10}
 TIMEOUTS=${TIMEOUTS:-5 20 50}
+CANCEL_ROUNDS=${CANCEL_ROUNDS:-10}
+BUSY=${BUSY:-$(nproc)}
 PARTS=${PARTS:-1 2 3 4 5 6}
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 RESULTS=stress/results
@@ -71,23 +80,50 @@ if part 1; then
 fi
 
 if part 2; then
-	echo "== 2. load: $CLIENTS clients for $MINUTES min"
+	echo "== 2. load: $CLIENTS clients for $MINUTES min over $((SEED_PUSHES * 100)) seeded actions, checked every $CHECK_SECONDS s"
 	q -d postgres -c "CREATE DATABASE pa_load"
 	q -d pa_load -c "CREATE EXTENSION amcheck; CREATE EXTENSION push_actions" -f test/stress/api_mix.sql >/dev/null
-	out=$($PG_BIN/pgbench -n -c "$CLIENTS" -j 2 -T $((MINUTES * 60)) -f test/stress/api_mix.pgbench pa_load 2>&1)
+	q -d pa_load -At -c "SELECT stress.seed($SEED_PUSHES)" >/dev/null
+	# invariants LABEL: the invariants in one snapshot, while the load runs or
+	# after it: "violations live_actions", and a line of what was found
+	invariants() {
+		{ echo "BEGIN ISOLATION LEVEL REPEATABLE READ;"; echo "SET LOCAL search_path = public, push_actions;"
+		  cat test/data/invariants.sql; echo "SELECT 'live actions', count(*) FROM push_actions.actions;"; echo "COMMIT;"; } |
+			q -At -d pa_load 2>&1 | awk -F'|' -v label="$1" '
+				$1 == "live actions" { live = $2; next }
+				NF == 2 { v += $2; if ($2 != 0) bad = bad " " $1 ": " $2; next }
+				/ERROR/ { v += 1; bad = bad " " $0 }
+				END { print v + 0, live + 0; if (bad != "") print "   " label ":" bad > "/dev/stderr" }'
+	}
+	$PG_BIN/pgbench -n -c "$CLIENTS" -j 2 -T $((MINUTES * 60)) -f test/stress/api_mix.pgbench pa_load >"$RESULTS/load.log" 2>&1 &
+	load=$!
+	checks=0
+	check_violations=0
+	least_live=""
+	while sleep "$CHECK_SECONDS" && kill -0 $load 2>/dev/null; do
+		read -r v live <<<"$(invariants "while loading")"
+		checks=$((checks + 1))
+		check_violations=$((check_violations + v))
+		[ -z "$least_live" ] || [ "$live" -lt "$least_live" ] && least_live=$live
+		echo "   check $checks while loading: $v violations over $live live actions"
+	done
+	wait $load
 	status=$?
-	echo "$out" | grep -E 'processed|failed|aborted|tps' 
+	out=$(cat "$RESULTS/load.log")
+	echo "$out" | grep -E 'processed|failed|aborted|tps'
 	tx=$(echo "$out" | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')
 	aborted=$(echo "$out" | grep -cE 'aborted|client [0-9]+ .*ERROR')
 	# pgbench counts a transaction ended by a deadlock or serialization failure
 	# as failed, and goes on; each is an error the API does not document
 	failed=$(echo "$out" | sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p')
 	refusals=$(q -At -d pa_load -c "SELECT coalesce(string_agg(code || ': ' || n, ', ' ORDER BY code), 'none') FROM stress.refusals")
-	violations=$(q -At -d pa_load -c "SET search_path = public, push_actions" -f test/data/invariants.sql | awk -F'|' '{ s += $2 } END { print s + 0 }')
-	live=$(q -At -d pa_load -c "SELECT count(*) FROM push_actions.actions")
+	# at the end, before anything else: the data the load left
+	read -r violations live <<<"$(invariants "after the load")"
 	c=$(crashes)
-	[ $status -eq 0 ] && [ "$aborted" -eq 0 ] && [ "${failed:-1}" -eq 0 ] && [ "${tx:-0}" -gt 0 ] && [ "$violations" -eq 0 ] && [ "$c" -eq 0 ]
-	record $? "| $CLIENTS pgbench clients mixing every API function, purge and fold_actions | $MINUTES min, ${tx:-0} transactions, errors other than documented refusals: $aborted (refusals $refusals); deadlocks and serialization failures: ${failed:-?}; invariants violated afterwards: $violations over $live live actions; server crashes: $c | \`make stress CLIENTS=$CLIENTS MINUTES=$MINUTES\` |"
+	echo "   after the load: $violations violations over $live live actions"
+	[ $status -eq 0 ] && [ "$aborted" -eq 0 ] && [ "${failed:-1}" -eq 0 ] && [ "${tx:-0}" -gt 0 ] && [ "$violations" -eq 0 ] &&
+		[ "$checks" -gt 0 ] && [ "$check_violations" -eq 0 ] && [ "$live" -ge "$LIVE_LEAST" ] && [ "${least_live:-0}" -ge "$LIVE_LEAST" ] && [ "$c" -eq 0 ]
+	record $? "| $CLIENTS pgbench clients calling every API function (track_event, push_deliveries, rotate_app_key, register_device_token, dead_device_tokens, delivery_times included), purge and fold_actions, over $((SEED_PUSHES * 100)) seeded actions | $MINUTES min, ${tx:-0} transactions, errors other than documented refusals: $aborted (refusals $refusals); deadlocks and serialization failures: ${failed:-?}; invariants (every verify_...() empty, campaign_overview against a recomputation, amcheck) checked $checks times while loading, each over at least ${least_live:-0} live actions (at least $LIVE_LEAST required): $check_violations violations; after the load: $violations over $live live actions; server crashes: $c | \`make stress CLIENTS=$CLIENTS MINUTES=$MINUTES\` |"
 fi
 
 if part 3; then
@@ -106,39 +142,66 @@ if part 3; then
 fi
 
 if part 4; then
-	echo "== 4. cancel: statement timeouts of $TIMEOUTS ms landing inside the heaviest requests"
+	echo "== 4. cancel: statement timeouts of $TIMEOUTS ms landing inside the heaviest requests, $CANCEL_ROUNDS rounds with $BUSY busy sessions beside"
 	q -d postgres -c "CREATE DATABASE pa_cancel"
 	q -d pa_cancel -c "CREATE EXTENSION push_actions" -f test/stress/cancel.sql >/dev/null
-	# timed SQL [TIMEOUT_MS]: "MS|ERROR", the statement's time and its error if any
+	# timed SQL [TIMEOUT_MS]: "MS|ERROR", the statement's time and its error
+	# (with its SQLSTATE) if any
 	timed() {
-		{ echo "SET statement_timeout = ${2:-0};"; echo '\o /dev/null'; echo '\timing on'; echo "$1;"; } |
+		{ echo '\set VERBOSITY verbose'; echo "SET statement_timeout = ${2:-0};"; echo '\o /dev/null'; echo '\timing on'; echo "$1;"; } |
 			$PG_BIN/psql -X -q -d pa_cancel 2>&1 |
 			awk '/^Time:/ { t = $2 } /^ERROR:/ { e = $0 } END { print t "|" e }'
 	}
-	# Each request runs once in full, then under each timeout under half its
-	# time: the error must be the timeout's, within 100 ms of it.
+	# the machine loaded: sessions that keep every core busy until they are ended
+	busy=()
+	for i in $(seq "$BUSY"); do
+		$PG_BIN/psql -X -q -d pa_cancel -c "SELECT sum(i) FROM generate_series(1, 1e12::bigint) i" >/dev/null 2>&1 &
+		busy+=($!)
+	done
+	# Each request runs twice in full, the second run timed (warm: its pages
+	# cached, its plans made, as the requests are in service), then under each
+	# timeout under half that time, in every round: the error must be the
+	# timeout's, within 100 ms of it.
 	cancel_runs=0
 	late=0
 	worst=0
-	while read -r name; do
+	mapfile -t names < <(q -At -d pa_cancel -c "SELECT name FROM heavy ORDER BY name")
+	full=()
+	for name in "${names[@]}"; do
 		sql=$(q -At -d pa_cancel -c "SELECT sql FROM heavy WHERE name = '$name'")
-		full=$(timed "$sql" | cut -d'|' -f1)
-		line="   $name: $full ms in full"
-		for t in $TIMEOUTS; do
-			awk -v f="$full" -v t="$t" 'BEGIN { exit !(f > 2 * t) }' || continue
-			IFS='|' read -r took err <<<"$(timed "$sql" "$t")"
-			over=$(awk -v a="$took" -v t="$t" 'BEGIN { printf "%.1f", a - t }')
-			cancel_runs=$((cancel_runs + 1))
-			case "$err" in *"canceling statement due to statement timeout"*) ;; *) late=$((late + 1)) ;; esac
-			awk -v o="$over" 'BEGIN { exit !(o >= 100) }' && late=$((late + 1))
-			awk -v o="$over" -v w="$worst" 'BEGIN { exit !(o > w) }' && worst=$over
-			line="$line; under $t ms: $took ms"
+		timed "$sql" >/dev/null
+		full+=("$(timed "$sql" | cut -d'|' -f1)")
+	done
+	failed_rounds=0
+	for round in $(seq "$CANCEL_ROUNDS"); do
+		round_late=$late
+		line="   round $round:"
+		for k in "${!names[@]}"; do
+			name=${names[$k]}
+			sql=$(q -At -d pa_cancel -c "SELECT sql FROM heavy WHERE name = '$name'")
+			for t in $TIMEOUTS; do
+				awk -v f="${full[$k]}" -v t="$t" 'BEGIN { exit !(f > 2 * t) }' || continue
+				IFS='|' read -r took err <<<"$(timed "$sql" "$t")"
+				over=$(awk -v a="$took" -v t="$t" 'BEGIN { printf "%.1f", a - t }')
+				cancel_runs=$((cancel_runs + 1))
+				# query_canceled: PostgreSQL 15 words a timeout that fires while a
+				# long query text is parsed as "due to user request" (so does
+				# SELECT md5() of the ~1 MB request's text, without the extension)
+				case "$err" in *"57014: canceling statement due to"*) ;; *) late=$((late + 1)); line="$line [$name under $t ms: $err]" ;; esac
+				awk -v o="$over" 'BEGIN { exit !(o >= 100) }' && { late=$((late + 1)); line="$line [$name under $t ms: $took ms]"; }
+				awk -v o="$over" -v w="$worst" 'BEGIN { exit !(o > w) }' && worst=$over
+			done
 		done
-		echo "$line"
-	done < <(q -At -d pa_cancel -c "SELECT name FROM heavy ORDER BY name")
+		[ "$late" -eq "$round_late" ] || failed_rounds=$((failed_rounds + 1))
+		echo "$line $((late - round_late)) late"
+	done
+	for k in "${!names[@]}"; do echo "   ${names[$k]}: ${full[$k]} ms in full (warm)"; done
+	kill "${busy[@]}" 2>/dev/null
+	q -d postgres -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'pa_cancel' AND pid <> pg_backend_pid()" >/dev/null
+	wait "${busy[@]}" 2>/dev/null
 	c=$(crashes)
 	[ "$late" -eq 0 ] && [ "$c" -eq 0 ] && [ "$cancel_runs" -gt 0 ]
-	record $? "| statement timeouts landing inside the heaviest requests: listing scans, a ~1 MB request, push_info of 900,000 pending devices, summaries over 1,000,000 actions | $cancel_runs timeouts of $TIMEOUTS ms, worst delay after the timeout $worst ms (limit 100); late or not reported as timeouts: $late; server crashes: $c | \`make stress TIMEOUTS='$TIMEOUTS'\` |"
+	record $? "| statement timeouts landing inside the heaviest requests: listing scans, a ~1 MB request, push_info of 900,000 pending devices, summaries over 1,000,000 actions | $CANCEL_ROUNDS rounds in a row beside $BUSY busy sessions, $cancel_runs timeouts of $TIMEOUTS ms chosen from warm timings, worst delay after the timeout $worst ms (limit 100); late or not ended as canceled (57014): $late (rounds with any: $failed_rounds); server crashes: $c | \`make stress TIMEOUTS='$TIMEOUTS' CANCEL_ROUNDS=$CANCEL_ROUNDS\` |"
 fi
 
 # A second cluster beside the main one, for the checked builds of parts 5
