@@ -1,8 +1,8 @@
 -- The names the tables, indexes, views and API share, each written once.
--- These are SQL functions without SET options, so the planner inlines them
--- and folds them to constants: an index predicate, a CHECK constraint and a
--- query that call them see the same expression (and the planner proves the
--- partial index usable).  Their bodies name every object with its schema,
+-- These are immutable C functions, or SQL functions without SET options
+-- that the planner inlines; either way it folds them to constants: an index
+-- predicate, a CHECK constraint and a query that call them see the same
+-- expression (and the planner proves the partial index usable).  Their bodies name every object with its schema,
 -- because an inlined body is parsed under the caller's search_path.
 
 
@@ -16,24 +16,25 @@ COMMENT ON FUNCTION push_actions_internal.statuses(text) IS
 	'the statuses of a group: error (failed, bounced), success (sent, delivered, opened, converted), unfinished (scheduled, attempted), awaiting_delivery (attempted, sent), device_event (delivered, opened, converted), ending (converted, failed, bounced, expired)';
 
 
+-- The platforms, each with what its provider needs and reports, are one table
+-- in C (src/store_vocabulary.c): immutable, so each call folds to its array,
+-- and not parsed again by the CHECK constraint of actions at every statement
+-- as a SQL function would be.
 CREATE OR REPLACE FUNCTION push_actions_internal.platforms() RETURNS text[]
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	AS $$ SELECT '{android,ios,web,electron,huawei,macos,windows,other}'::pg_catalog.text[] $$;
+	AS 'MODULE_PATHNAME', 'platforms_all' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION push_actions_internal.platforms() IS
 	'the platforms an action may name';
 
 -- A push to a device of these platforms goes through a provider (APNs, FCM,
 -- Web Push) that needs the device's token: without one it cannot be sent.
 CREATE OR REPLACE FUNCTION push_actions_internal.token_platforms() RETURNS text[]
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	AS $$ SELECT '{android,ios,web,electron}'::pg_catalog.text[] $$;
+	AS 'MODULE_PATHNAME', 'platforms_needing_token' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION push_actions_internal.token_platforms() IS
 	'the platforms whose push devices must carry a token';
 
 -- Only these platforms report delivery, so only their devices can be pending.
 CREATE OR REPLACE FUNCTION push_actions_internal.delivery_report_platforms() RETURNS text[]
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	AS $$ SELECT '{android,electron}'::pg_catalog.text[] $$;
+	AS 'MODULE_PATHNAME', 'platforms_reporting_delivery' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION push_actions_internal.delivery_report_platforms() IS
 	'the platforms whose devices report delivery (Pushy: Android and Electron)';
 

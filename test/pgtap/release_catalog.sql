@@ -2,7 +2,7 @@
 -- as declared on purpose; aggregates combine; SQL functions pin search_path.
 BEGIN;
 SET search_path = public;  -- so regprocedure prints schema-qualified names
-SELECT plan(22);
+SELECT plan(23);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.oid::regprocedure::text AS signature, p.prokind, p.provolatile, p.proparallel,
@@ -220,12 +220,10 @@ SELECT is((SELECT array_agg(signature ORDER BY signature) FROM ext_functions WHE
                 'push_actions_internal.keep_token_registration(bigint,text,text,timestamp with time zone)'],
           'SECURITY DEFINER only for the two reference triggers, which act as a foreign key would, the three that keep the roll-ups and the tokens'' states no API role may write, the three that use the app keys, the five that use the replaced tokens'' hashes or the tokens'' states or hourly series no API role may read and the four that make the apps'' policies, which only the tables'' owner may');
 -- the vocabulary functions are inlined, which a SET option would prevent:
--- they pin nothing and name every object with its schema instead
+-- they pin nothing and name every object with its schema instead (the
+-- platforms' are immutable C functions, which read nothing)
 CREATE TEMP TABLE inlined (signature text);
 INSERT INTO inlined VALUES
-('push_actions_internal.platforms()'),
-('push_actions_internal.delivery_report_platforms()'),
-('push_actions_internal.token_platforms()'),
 ('push_actions_internal.is_pending_device(push_actions.push_status,text,text)'),
 ('push_actions_internal.message_device(text,bigint)'),
 ('push_actions_internal.message_action(text,bigint)'),
@@ -250,6 +248,10 @@ SELECT is((SELECT array_agg(signature) FROM ext_functions
 SELECT is((SELECT array_agg(f.signature) FROM ext_functions f JOIN inlined USING (signature)
            WHERE f.lanname <> 'sql' OR f.proconfig IS NOT NULL OR f.prosecdef), NULL,
           'the inlined vocabulary functions are plain SQL functions');
+SELECT is(concat_ws(' ', push_actions_internal.platforms(), push_actions_internal.token_platforms(),
+                     push_actions_internal.delivery_report_platforms()),
+          '{android,ios,web,electron,huawei,macos,windows,other} {android,ios,web,electron} {android,electron}',
+          'the platforms: all, those whose provider needs a token, those whose devices report delivery');
 CREATE FUNCTION pg_temp.plan_text(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE line text; plan text := '';
 BEGIN
