@@ -38,13 +38,19 @@ BEGIN
 			USING ERRCODE = '22023';
 	END IF;
 	-- dynamic for the campaign's one condition, so that both forms use the
-	-- buckets' index (IS NOT DISTINCT FROM would not); values stay parameters
+	-- buckets' index (IS NOT DISTINCT FROM would not); values stay parameters.
+	-- The stripes and platforms of a bucket are summed in one grouping: what
+	-- is added less what is taken back, summed, is the sum of each stripe's
+	-- net (time_bucket_sums' first grouping would only be merged again).
 	RETURN QUERY EXECUTE format($q$
 	SELECT g.b, c.*
 	FROM (SELECT CASE WHEN $5 = 'hour' THEN t.hour
 	                  ELSE date_trunc('day', t.hour AT TIME ZONE $6) AT TIME ZONE $6 END AS b,
-	             delivery_summary(t.r) AS r, latency_sketch(t.s) AS s, latency_sketch(t.d) AS d, latency_sketch(t.o) AS o
-	      FROM push_actions_internal.time_bucket_sums t
+	             delivery_summary(t.reached) - delivery_summary(t.reached_removed) AS r,
+	             push_actions_internal.time_net(latency_sketch(t.sent_latency), latency_sketch(t.sent_latency_removed)) AS s,
+	             push_actions_internal.time_net(latency_sketch(t.delivered_latency), latency_sketch(t.delivered_latency_removed)) AS d,
+	             push_actions_internal.time_net(latency_sketch(t.opened_latency), latency_sketch(t.opened_latency_removed)) AS o
+	      FROM push_actions_internal.time_buckets t
 	      WHERE t.app_id = $1 AND t.per_campaign = ($2 IS NOT NULL) AND %s
 	        AND t.hour >= date_bin('1 hour', $3, '2000-01-01 00:00:00+00') AND t.hour < $4
 	        AND ($7 IS NULL OR t.platform = $7)
