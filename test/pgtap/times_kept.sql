@@ -4,7 +4,7 @@
 -- test's transaction now() does not move.
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(53);
+SELECT plan(59);
 SET TIME ZONE 'UTC';
 
 SELECT app_id AS a1, apptoken AS k1 FROM create_app('times one') \gset
@@ -147,6 +147,31 @@ SELECT throws_ok(format('SELECT * FROM push_actions.delivery_times(%s, 1, bucket
 SELECT throws_ok(format('SELECT * FROM push_actions.delivery_times(%s, 1, time_zone => %L)', :a2, 'Mars/Olympus'), '22023', NULL, 'an unknown time zone');
 SELECT throws_ok(format('SELECT * FROM push_actions.delivery_times(%s, 1, %L, %L)', :a2, '2026-02-01', '2026-01-01'), '22023', NULL, 'a range backwards');
 SELECT pg_temp.in_step('another app');
+
+-- the attempted step: reached by an action attempted without an attempt yet,
+-- not by one that expired while scheduled (each in the hour it was created)
+INSERT INTO pushes (push_id, app_id, campaign_id, payload, created_at, expires_at)
+VALUES ('aaaaaaaaaaaaaaaaaaaaaaa9', :a1, 9, '{}', '2026-01-12 09:05+00', '2026-02-10 10:05+00');
+INSERT INTO actions (app_id, push_id, campaign_id, device_id, device_token, platform, status, attempts, create_time, updated_at)
+VALUES (:a1, 'aaaaaaaaaaaaaaaaaaaaaaa9', 9, 1, 'tok91', 'android', 'scheduled', 0, '2026-01-12 09:05+00', '2026-01-12 09:05+00'),
+       (:a1, 'aaaaaaaaaaaaaaaaaaaaaaa9', 9, 2, 'tok92', 'android', 'attempted', 0, '2026-01-12 10:05+00', '2026-01-12 10:05+00'),
+       (:a1, 'aaaaaaaaaaaaaaaaaaaaaaa9', 9, 3, 'tok93', 'android', 'failed', 10, '2026-01-12 10:05+00', '2026-01-12 11:30+00');
+SELECT min(action_id) AS y1, min(action_id) + 2 AS y3 FROM actions WHERE push_id = 'aaaaaaaaaaaaaaaaaaaaaaa9' \gset
+SELECT is(record_event(:y1, 'expired', '2026-01-12 13:00+00'), 'expired', 'a scheduled action expires');
+SELECT is(pg_temp.series(:a1, 9), '01-12 09 sch=1  | 01-12 10 sch=2,att=2  | 01-12 11 fld=1  | 01-12 13 exp=1 ',
+	'expired unattempted: no attempt counted; attempted without an attempt yet, and failed: each an attempt');
+SELECT pg_temp.in_step('the attempted step');
+-- an owner's repair that moves an ending from one hour to another in one row
+-- (failed at 11:30 to bounced at 14:20): two hours change in one statement
+SET LOCAL push_actions.unchecked_writes = on;
+UPDATE actions SET status = 'bounced', updated_at = '2026-01-12 14:20+00' WHERE action_id = :y3;
+RESET push_actions.unchecked_writes;
+SELECT is(pg_temp.series(:a1, 9), '01-12 09 sch=1  | 01-12 10 sch=2,att=2  | 01-12 13 exp=1  | 01-12 14 bnc=1 ',
+	'the failure leaves 11:00 (empty, not shown) and the bounce joins 14:00, in the campaign''s buckets');
+SELECT is((SELECT string_agg(to_char(bucket_start, 'HH24') || ':' || failed || '/' || bounced, ' ' ORDER BY bucket_start)
+           FROM delivery_times(:a1, NULL, '2026-01-12', '2026-01-13')), '09:0/0 10:0/0 13:0/0 14:0/1',
+	'and in the app''s');
+SELECT pg_temp.in_step('two hours in one row');
 
 -- verify sees a bucket out of step, rebuild puts it back; the app's deletion ends the series; TRUNCATE empties them
 UPDATE push_actions_internal.time_buckets SET reached = reached + '{"sent":1}' WHERE app_id = :a2 AND per_campaign AND hour = '2026-01-10 22:00+00';

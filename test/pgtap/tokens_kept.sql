@@ -4,7 +4,7 @@
 -- does not move.
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(72);
+SELECT plan(74);
 
 SELECT app_id AS a1, apptoken AS k1 FROM create_app('tokens one') \gset
 SELECT app_id AS a2, apptoken AS k2 FROM create_app('tokens two') \gset
@@ -201,6 +201,16 @@ SELECT is((SELECT array_agg(device_token ORDER BY device_token) FROM device_toke
 	'{tokA,tokD,tokG,tokH,tokNew}', 'keeps the registered tokens and those of live actions');
 SELECT is(pg_temp.state('ios', 'tokA'), 'alive=t dead_since= reason= code= class= failures=0 success=f',
 	'a registered token keeps its registration alone');
+
+-- a statement of several rows moving scheduled actions to attempted (the
+-- general way) counts no failure: no attempt was made
+SELECT create_push(:a1, '{"m":"later"}', '[{"device_id":41,"token":"tokS1","platform":"android"},
+	{"device_id":42,"token":"tokS2","platform":"android"}]', NULL, now() + interval '1 hour') AS p9 \gset
+UPDATE actions SET status = 'attempted' WHERE push_id = :'p9';
+SELECT is(pg_temp.state('android', 'tokS1') || ' | ' || pg_temp.state('android', 'tokS2'),
+	'alive=t dead_since= reason= code= class= failures=0 success=f | alive=t dead_since= reason= code= class= failures=0 success=f',
+	'several rows attempted without an attempt: no failure');
+SELECT pg_temp.in_step('several rows attempted');
 
 -- a limited role sees its app's tokens only; deleting the app deletes them
 CREATE ROLE pa_tokens_reader;
