@@ -4,7 +4,7 @@
 -- test's transaction now() does not move.
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(59);
+SELECT plan(61);
 SET TIME ZONE 'UTC';
 
 SELECT app_id AS a1, apptoken AS k1 FROM create_app('times one') \gset
@@ -172,6 +172,19 @@ SELECT is((SELECT string_agg(to_char(bucket_start, 'HH24') || ':' || failed || '
            FROM delivery_times(:a1, NULL, '2026-01-12', '2026-01-13')), '09:0/0 10:0/0 13:0/0 14:0/1',
 	'and in the app''s');
 SELECT pg_temp.in_step('two hours in one row');
+
+-- an owner's repair may clear a stored moment: what it writes stays (the
+-- moment is then the one the row's status gives)
+INSERT INTO actions (app_id, campaign_id, device_id, platform, status, attempts, create_time, updated_at,
+                     attempted_at, sent_at, delivered_at, opened_at)
+VALUES (:a1, 10, 1, 'android', 'opened', 1, '2026-01-12 10:05+00', '2026-01-12 16:00+00',
+        '2026-01-12 10:05+00', '2026-01-12 10:06+00', '2026-01-12 10:07+00', '2026-01-12 16:00+00');
+SET LOCAL push_actions.unchecked_writes = on;
+UPDATE actions SET opened_at = NULL WHERE app_id = :a1 AND campaign_id = 10;
+RESET push_actions.unchecked_writes;
+SELECT is((SELECT pg_temp.moments(action_id) FROM actions WHERE app_id = :a1 AND campaign_id = 10),
+	'12 10:05 12 10:06 12 10:07', 'the cleared moment stays cleared');
+SELECT pg_temp.in_step('a moment cleared');
 
 -- verify sees a bucket out of step, rebuild puts it back; the app's deletion ends the series; TRUNCATE empties them
 UPDATE push_actions_internal.time_buckets SET reached = reached + '{"sent":1}' WHERE app_id = :a2 AND per_campaign AND hour = '2026-01-10 22:00+00';

@@ -4,7 +4,7 @@
 -- does not move.
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(74);
+SELECT plan(78);
 
 SELECT app_id AS a1, apptoken AS k1 FROM create_app('tokens one') \gset
 SELECT app_id AS a2, apptoken AS k2 FROM create_app('tokens two') \gset
@@ -211,6 +211,28 @@ SELECT is(pg_temp.state('android', 'tokS1') || ' | ' || pg_temp.state('android',
 	'alive=t dead_since= reason= code= class= failures=0 success=f | alive=t dead_since= reason= code= class= failures=0 success=f',
 	'several rows attempted without an attempt: no failure');
 SELECT pg_temp.in_step('several rows attempted');
+
+-- ties: a failure at the very moment of the last success is not after it,
+-- and a kill at the very moment of a success does not date a later death
+SET LOCAL push_actions.unchecked_writes = on;
+INSERT INTO actions (app_id, device_id, device_token, platform, status, attempts, create_time, updated_at)
+VALUES (:a1, 51, 'tokT', 'android', 'sent', 1, '2026-01-20 10:00+00', '2026-01-20 10:00+00');
+INSERT INTO actions (app_id, device_id, device_token, platform, status, attempts, error_code, create_time, updated_at)
+VALUES (:a1, 52, 'tokT', 'android', 'failed', 10, 'UNAVAILABLE', '2026-01-20 10:00+00', '2026-01-20 10:00+00');
+SELECT is(pg_temp.state('android', 'tokT'), 'alive=t dead_since= reason= code=UNAVAILABLE class=retry failures=0 success=t',
+	'a failure at the moment of the last success: no failure since it');
+INSERT INTO actions (app_id, device_id, device_token, platform, status, attempts, error_code, error_message, create_time, updated_at)
+VALUES (:a1, 53, 'tokK', 'ios', 'bounced', 1, 'Unregistered', '{"reason":"Unregistered","timestamp":1768903200000}',
+        '2026-01-20 10:00+00', '2026-01-20 10:00+00');
+SELECT is((SELECT dead_since FROM device_token_states WHERE device_token = 'tokK'), '2026-01-20 10:00+00'::timestamptz,
+	'tokK killed at 10:00 by its timestamp');
+INSERT INTO actions (app_id, device_id, device_token, platform, status, attempts, error_code, create_time, updated_at)
+VALUES (:a1, 54, 'tokK', 'ios', 'sent', 1, NULL, '2026-01-20 10:00+00', '2026-01-20 10:00+00'),
+       (:a1, 55, 'tokK', 'ios', 'bounced', 1, 'BadDeviceToken', '2026-01-20 11:00+00', '2026-01-20 11:00+00');
+SELECT is((SELECT dead_since FROM device_token_states WHERE device_token = 'tokK'), '2026-01-20 11:00+00'::timestamptz,
+	'a success at the kill''s very moment and a kill at 11:00 in one statement: dead since 11:00');
+RESET push_actions.unchecked_writes;
+SELECT pg_temp.in_step('ties');
 
 -- a limited role sees its app's tokens only; deleting the app deletes them
 CREATE ROLE pa_tokens_reader;

@@ -374,6 +374,8 @@ def main():
     ap.add_argument("--command", default="make mutate")
     ap.add_argument("--files", help="only these files (a comma list)")
     ap.add_argument("--every", type=int, default=1, help="only every Nth mutant of each file, from its first")
+    ap.add_argument("--previous-log", help="a run's output: its caught and stillborn mutants keep their verdicts, "
+                    "the others (survivors, after new tests) are judged again")
     args = ap.parse_args()
 
     root = os.getcwd()
@@ -398,6 +400,13 @@ def main():
         print("%d mutants" % len(mutants))
         return 0
 
+    previous = {}
+    if args.previous_log:
+        line_rx = re.compile(r"^\[\d+/\d+ +\d+s\] (caught|stillborn) +(\S+):(\d+) (\w+): (.*) \(([^()]*(?: \(timed out\))?)\)$")
+        for raw in open(args.previous_log):
+            m = line_rx.match(raw.rstrip("\n"))
+            if m:
+                previous[(m.group(2), int(m.group(3)), m.group(4), m.group(5)[:100])] = (m.group(1), m.group(6))
     pgtap_files = sorted(os.path.join("test/pgtap", f) for f in os.listdir(os.path.join(root, "test/pgtap")) if f.endswith(".sql"))
     env = dict(os.environ)
     workers = [Worker(args.workers_dir, i, env) for i in range(args.jobs)]
@@ -415,7 +424,11 @@ def main():
             except queue.Empty:
                 return
             m = mutants[i]
-            verdict, by = w.try_mutant(m, pgtap_files, args.timeout)
+            known = previous.get((m["file"], m["line"], m["op"], m["mutated"].strip()[:100]))
+            if known:
+                verdict, by = known[0], (known[1] or "") + " (an earlier pass)"
+            else:
+                verdict, by = w.try_mutant(m, pgtap_files, args.timeout)
             if verdict == "survived":
                 reason = equivalent_reason(m, equivalents)
                 if reason:
