@@ -4,7 +4,7 @@
 -- test's transaction now() does not move.
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(61);
+SELECT plan(62);
 SET TIME ZONE 'UTC';
 
 SELECT app_id AS a1, apptoken AS k1 FROM create_app('times one') \gset
@@ -185,6 +185,15 @@ RESET push_actions.unchecked_writes;
 SELECT is((SELECT pg_temp.moments(action_id) FROM actions WHERE app_id = :a1 AND campaign_id = 10),
 	'12 10:05 12 10:06 12 10:07', 'the cleared moment stays cleared');
 SELECT pg_temp.in_step('a moment cleared');
+
+-- a statement that moves nothing in the series (several rows: the general
+-- way) writes no bucket
+CREATE TEMP TABLE bucket_versions AS SELECT ctid::text AS v FROM push_actions_internal.time_buckets;
+SET LOCAL push_actions.unchecked_writes = on;
+UPDATE actions SET error_message = 'noted' WHERE push_id = 'aaaaaaaaaaaaaaaaaaaaaaa9';
+RESET push_actions.unchecked_writes;
+SELECT set_eq('SELECT ctid::text AS v FROM push_actions_internal.time_buckets', 'SELECT v FROM bucket_versions',
+	'three rows updated, nothing in the series moved: no bucket written');
 
 -- verify sees a bucket out of step, rebuild puts it back; the app's deletion ends the series; TRUNCATE empties them
 UPDATE push_actions_internal.time_buckets SET reached = reached + '{"sent":1}' WHERE app_id = :a2 AND per_campaign AND hour = '2026-01-10 22:00+00';
