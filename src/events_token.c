@@ -55,6 +55,7 @@ token_hex(const bytea *key, const text *delivery_id, char *out)
 	pg_hmac_free(ctx);
 	for (int i = 0; i < TOKEN_BYTES; i++)
 	{
+		Assert(2 * i + 1 < TOKEN_HEX_DIGITS);
 		out[2 * i] = hex_digits[mac[i] >> 4];
 		out[2 * i + 1] = hex_digits[mac[i] & 0x0f];
 	}
