@@ -1,7 +1,7 @@
 -- push_status behaviour: the state machine pair by pair, helpers, operator classes
 BEGIN;
 SET search_path = push_actions, public;
-SELECT plan(95);
+SELECT plan(97);
 
 -- The SPEC's state machine written out independently of the C table.
 CREATE TEMP TABLE allowed ("from" text, "to" text);
@@ -32,6 +32,12 @@ SELECT is(array_agg(s::text ORDER BY s), ARRAY['sent','delivered','opened','conv
 FROM every_status WHERE is_success(s);
 SELECT has_opclass('push_actions', 'push_status_ops', 'btree operator class exists');
 SELECT has_opclass('push_actions', 'push_status_hash_ops', 'hash operator class exists');
+-- the extended hash, as hash partitioning and hash joins use it: seed 0
+-- agrees with the plain hash, and the seed changes it
+SELECT is(count(*)::int, 9, 'the extended hash with seed 0 has the plain hash in its low 32 bits, for every status')
+FROM every_status WHERE (push_actions.push_status_hash_extended(s, 0) & 4294967295) = (push_actions.push_status_hash(s)::bigint & 4294967295);
+SELECT is(count(DISTINCT push_actions.push_status_hash_extended('sent', seed))::int, 3, 'each seed its own extended hash')
+FROM unnest(ARRAY[0, 1, 42]::bigint[]) seed;
 SELECT throws_ok($$SELECT 'nope'::push_actions.push_status$$, '22P02',
                  'invalid input syntax for type push_status: "nope"', 'bad literal raises 22P02');
 SELECT is(max(s)::text, 'expired', 'max follows the lifecycle') FROM every_status;
