@@ -71,7 +71,9 @@ INSERT INTO bad (request) VALUES
 	('{"apptoken":"YOUR_APPTOKEN","limit":-1}'), ('{"apptoken":"YOUR_APPTOKEN","limit":"50"}'),
 	('{"apptoken":"YOUR_APPTOKEN","limit":2.5}'), ('{"apptoken":"YOUR_APPTOKEN","limit":null}'),
 	('{"apptoken":"YOUR_APPTOKEN","offset":-1}'), ('{"apptoken":"YOUR_APPTOKEN","offset":"0"}'),
-	('{"apptoken":"YOUR_APPTOKEN","offset":1.5}');
+	('{"apptoken":"YOUR_APPTOKEN","offset":1.5}'),
+	-- a second before 0001-01-01, the first moment a time may name
+	('{"apptoken":"YOUR_APPTOKEN","condition":[["create_time",">=",-62135596801]]}');
 SELECT n, r ->> 'code' AS code, r ->> 'success' AS success, r ->> 'message' AS message
 FROM bad, LATERAL (SELECT list_push_devices(request::jsonb) AS r) x ORDER BY n;
 SELECT count(*) AS bad_requests FROM bad;
