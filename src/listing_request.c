@@ -192,6 +192,7 @@ like_pattern_ok(const char *s, int len)
 
 	while (i < len)
 	{
+		Assert(i >= 0 && i < len);	/* the pattern is not NUL-terminated: never read past it */
 		if (s[i] == '\\')
 		{
 			if (i + 1 >= len)
@@ -488,7 +489,10 @@ listing_parse_request(Jsonb *request, ListRequest *req, ListError *err)
 
 		req->select = palloc(sizeof(ListColumn *) * ncolumns);
 		for (int i = 0; i < ncolumns; i++)
+		{
+			Assert(i < ncolumns);	/* within the array just allocated */
 			req->select[i] = &all[i];
+		}
 		req->nselect = ncolumns;
 	}
 	return true;

@@ -73,10 +73,16 @@ INSERT INTO bad (request) VALUES
 	('{"apptoken":"YOUR_APPTOKEN","offset":-1}'), ('{"apptoken":"YOUR_APPTOKEN","offset":"0"}'),
 	('{"apptoken":"YOUR_APPTOKEN","offset":1.5}'),
 	-- a second before 0001-01-01, the first moment a time may name
-	('{"apptoken":"YOUR_APPTOKEN","condition":[["create_time",">=",-62135596801]]}');
+	('{"apptoken":"YOUR_APPTOKEN","condition":[["create_time",">=",-62135596801]]}'),
+	-- operators of other JSON types than a number
+	('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id",true,1]]}'),
+	('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id",null,1]]}');
 SELECT n, r ->> 'code' AS code, r ->> 'success' AS success, r ->> 'message' AS message
 FROM bad, LATERAL (SELECT list_push_devices(request::jsonb) AS r) x ORDER BY n;
 SELECT count(*) AS bad_requests FROM bad;
+
+-- the first and the last second a time may name are taken
+SELECT list_push_devices('{"apptoken":"YOUR_APPTOKEN","condition":[["create_time",">=",-62135596800],["update_time","<=",253402300799]],"limit":1}') ->> 'code' AS code;
 
 -- NULL, huge and deep inputs answer with JSON too
 SELECT list_push_devices(NULL);
