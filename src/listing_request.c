@@ -167,7 +167,9 @@ parse_operator(const JsonbValue *v, CondOp *op)
 {
 	char	   *lower;
 
-	if (v->type != jbvString || v->val.string.len > 16)
+	if (v->type != jbvString)
+		return false;
+	if (v->val.string.len > 16)
 		return false;
 	lower = asc_tolower(v->val.string.val, v->val.string.len);
 	if (strcmp(lower, "<>") == 0)
