@@ -34,7 +34,9 @@ for i in $(seq 0 $((jobs - 1))); do
 	copy_tree "$w/tree"
 	chown -R "${PGUSER}" "$w/tree" "$w/cluster" 2>/dev/null || true
 	chmod 755 "$w" "$w/cluster"
-	PG_BIN=$w/usr/lib/postgresql/$PG/bin server_start "$w/cluster" data 5432 "-c max_worker_processes=8" || exit 1
+	# PGHOST in the server's environment too: dblink (store_references.sql)
+	# connects from inside it, and must reach this worker's server
+	PGHOST=$w/cluster PGPORT=5432 PG_BIN=$w/usr/lib/postgresql/$PG/bin server_start "$w/cluster" data 5432 "-c max_worker_processes=8" || exit 1
 done
 echo "== $jobs workers in $base"
 python3 test/tools/mutate.py --workers-dir "$base" --jobs "$jobs" ${MUTATE_AREAS:+--areas "$MUTATE_AREAS"} "$@"
