@@ -76,7 +76,9 @@ INSERT INTO bad (request) VALUES
 	('{"apptoken":"YOUR_APPTOKEN","condition":[["create_time",">=",-62135596801]]}'),
 	-- operators of other JSON types than a number
 	('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id",true,1]]}'),
-	('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id",null,1]]}');
+	('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id",null,1]]}'),
+	-- a pattern that is one backslash
+	('{"apptoken":"YOUR_APPTOKEN","condition":[["error_message","like","\\"]]}');
 SELECT n, r ->> 'code' AS code, r ->> 'success' AS success, r ->> 'message' AS message
 FROM bad, LATERAL (SELECT list_push_devices(request::jsonb) AS r) x ORDER BY n;
 SELECT count(*) AS bad_requests FROM bad;

@@ -403,10 +403,15 @@ def main():
     previous = {}
     if args.previous_log:
         line_rx = re.compile(r"^\[\d+/\d+ +\d+s\] (caught|stillborn) +(\S+):(\d+) (\w+): (.*) \(([^()]*(?: \(timed out\))?)\)$")
+        survived_rx = re.compile(r"^\[\d+/\d+ +\d+s\] survived +(\S+):(\d+) (\w+): (.*)$")
         for raw in open(args.previous_log):
             m = line_rx.match(raw.rstrip("\n"))
             if m:
                 previous[(m.group(2), int(m.group(3)), m.group(4), m.group(5)[:100])] = (m.group(1), m.group(6))
+                continue
+            m = survived_rx.match(raw.rstrip("\n"))
+            if m:
+                previous[(m.group(1), int(m.group(2)), m.group(3), m.group(4)[:100])] = ("survived", None)
     pgtap_files = sorted(os.path.join("test/pgtap", f) for f in os.listdir(os.path.join(root, "test/pgtap")) if f.endswith(".sql"))
     env = dict(os.environ)
     workers = [Worker(args.workers_dir, i, env) for i in range(args.jobs)]
@@ -425,8 +430,11 @@ def main():
                 return
             m = mutants[i]
             known = previous.get((m["file"], m["line"], m["op"], m["mutated"].strip()[:100]))
-            if known:
+            if known and known[0] != "survived":
                 verdict, by = known[0], (known[1] or "") + " (an earlier pass)"
+            elif known and equivalent_reason(m, equivalents):
+                # it survived every suite then, and is listed: not judged again
+                verdict, by = "survived", None
             else:
                 verdict, by = w.try_mutant(m, pgtap_files, args.timeout)
             if verdict == "survived":
