@@ -282,7 +282,9 @@ def load_equivalents(path):
 
 def equivalent_reason(m, equivalents):
     for e in equivalents:
-        if e["file"] == m["file"] and e["op"] == m["op"] and e["mutated"] == m["mutated"].strip():
+        # FILE:LINE where the mutated text alone is not unique in the file
+        where = "%s:%d" % (m["file"], m["line"]) if ":" in e["file"] else m["file"]
+        if e["file"] == where and e["op"] == m["op"] and e["mutated"] == m["mutated"].strip():
             return e["reason"]
     return None
 
