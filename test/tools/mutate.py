@@ -20,7 +20,6 @@ import datetime
 import os
 import queue
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -165,7 +164,6 @@ SQL_CMP = [(" = ", " <> "), (" <> ", " = "), (" < ", " <= "), (" <= ", " < "), (
            ("pg_catalog.>)", "pg_catalog.>=)"), ("pg_catalog.>=)", "pg_catalog.>)")]
 SQL_NULL = [("IS NULL", "IS NOT NULL"), ("IS NOT NULL", "IS NULL"),
             ("IS DISTINCT FROM", "IS NOT DISTINCT FROM"), ("IS NOT DISTINCT FROM", "IS DISTINCT FROM")]
-TERM_END = re.compile(r" AND | OR | THEN\b| ORDER BY| GROUP BY| RETURNING| LIMIT|;|\)")
 
 
 def sql_mutants(seg):
@@ -219,7 +217,7 @@ C_OPS = [
 ]
 
 
-def c_mutants(line, seg_start, seg):
+def c_mutants(seg):
     found = []
     for rx, new, op in C_OPS:
         for m in rx.finditer(seg):
@@ -254,7 +252,7 @@ def make_mutants(root, files):
             for kind, a, b in segs:
                 seg = line[a:b]
                 if is_c and kind == "code":
-                    found = c_mutants(line, a, seg)
+                    found = c_mutants(seg)
                 elif (is_c and kind == "string") or (not is_c and kind == "code"):
                     found = sql_mutants(seg)
                 else:
