@@ -6,12 +6,14 @@
 # two sides taking turns; where the time goes is measured too: how the rows
 # fall on the workers, what one hop through the coordinator costs, and how
 # long the workers' part of a query takes against the whole.  The table goes
-# to bench/RESULTS-citus.md, the figures to bench/results/citus.tsv.
+# to bench/RESULTS-citus.md (on PostgreSQL 17 or 18, made in a throwaway
+# system, to bench/RESULTS-citus-pgN.md), the figures to
+# bench/results/citus.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 . bench/lib.sh
-pg_is_native || { echo "make bench CITUS=1 runs on this machine's PostgreSQL ($PG) only" >&2; exit 1; }
+pg_is_native || exec bash scripts/in_debian_system.sh bench
 
 SCALE=${SCALE:-10000000}
 RUNS=${RUNS:-5}			# timed runs per query, after one warm-up
@@ -21,13 +23,13 @@ RESULTS=bench/results
 mkdir -p "$RESULTS"
 TSV=$RESULTS/citus.tsv
 : >"$TSV"
-REPORT=bench/RESULTS-citus.md
+# PostgreSQL 15's report is bench/RESULTS-citus.md; another's is named for it
+REPORT=bench/RESULTS-citus$([ "$PG" = 15 ] || echo "-pg$PG").md
 
 ensure_deps
-CITUS_SOURCE=${CITUS_SOURCE:-$(ls ../shared/deps/citus-*.tar.gz 2>/dev/null | head -1 || true)}
 ensure_citus
 [ -e "$($PG_BIN/pg_config --pkglibdir)/citus.so" ] \
-	|| { echo "Citus is not installed: make bench CITUS=1 CITUS_SOURCE=path/to/citus-13.0.5.tar.gz" >&2; exit 1; }
+	|| { echo "Citus is not installed: make bench CITUS=1 CITUS_SOURCE=path/to/citus-N.tar.gz (or a folder of them)" >&2; exit 1; }
 build_install
 
 # three servers on Unix sockets in one throwaway folder: the coordinator
@@ -128,24 +130,28 @@ section "where the time of the summary over all actions goes"
 # query through the coordinator
 : >"$DIR/parts"
 : >"$DIR/partials"
+# Citus 14 sends the partial states in binary, through its own wrapper
+PARTIAL_AGG=worker_partial_agg
+[ -n "$(q -p "${WORKERS%% *}" -d bench -At -c "SELECT to_regproc('worker_binary_partial_agg')")" ] && PARTIAL_AGG=worker_binary_partial_agg
+record "summary over all actions: the workers' partial aggregate" "$PARTIAL_AGG" text
 # part_ms PORT SQL: median ms of 3 runs on one worker
 part_ms() { timed_median 3 "$2" -p "$1" -d bench; }
 while IFS='|' read -r port shard; do
 	echo "$port $(part_ms "$port" "SELECT delivery_summary(status, attempts) FROM push_actions.actions_$shard")" >>"$DIR/parts"
 	# what the workers run for a total across apps: Citus's generic partial
 	# aggregate, which calls the aggregate's functions with each row packed
-	echo "$port $(part_ms "$port" "SELECT worker_partial_agg('delivery_summary(push_actions.push_status,smallint)'::regprocedure, ROW(status, attempts)) FROM push_actions.actions_$shard")" >>"$DIR/partials"
+	echo "$port $(part_ms "$port" "SELECT $PARTIAL_AGG('delivery_summary(push_actions.push_status,smallint)'::regprocedure, ROW(status, attempts)) FROM push_actions.actions_$shard")" >>"$DIR/partials"
 done < <(q -d bench -At -c "
 SELECT DISTINCT n.nodeport, c.shardid FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
 JOIN (SELECT get_shard_id_for_distribution_column('push_actions.actions', app_id) AS shardid
       FROM push_actions.actions GROUP BY app_id) c USING (shardid) ORDER BY 1, 2")
 busiest() { awk '{ w[$1] += $2 } END { for (k in w) if (w[k] > m) m = w[k]; printf "%.1f", m }' "$1"; }
-record "summary over all actions: the busiest worker's parts through worker_partial_agg" "$(busiest "$DIR/partials")" ms
+record "summary over all actions: the busiest worker's parts through the partial aggregate" "$(busiest "$DIR/partials")" ms
 record "summary over all actions: shards with rows" "$(wc -l <"$DIR/parts")" shards
 record "summary over all actions: tasks" "$(q -d bench -At -c "SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'push_actions.actions'::regclass")" tasks
 record "summary over all actions: their parts one after another" "$(awk '{ s += $2 } END { printf "%.1f", s }' "$DIR/parts")" ms
 record "summary over all actions: the busiest worker's parts" "$(busiest "$DIR/parts")" ms
-echo "   parts one after another $(value "summary over all actions: their parts one after another") ms, the busiest worker's $(value "summary over all actions: the busiest worker's parts") ms (through worker_partial_agg $(value "summary over all actions: the busiest worker's parts through worker_partial_agg") ms), the whole query $(value "delivery_summary over all actions: bench") ms"
+echo "   parts one after another $(value "summary over all actions: their parts one after another") ms, the busiest worker's $(value "summary over all actions: the busiest worker's parts") ms (through $PARTIAL_AGG $(value "summary over all actions: the busiest worker's parts through the partial aggregate") ms), the whole query $(value "delivery_summary over all actions: bench") ms"
 
 # latency KEY DB SCRIPT [pgbench options]: median ms per call over CALLS calls, one client
 latency() {
@@ -189,6 +195,7 @@ record "kept roll-ups after the calls: no difference on the cluster" \
 	"$([ "$(q -d bench -At -c 'SELECT count(*) FROM push_actions.verify_rollups()')" = 0 ] && echo t || echo f)" bool
 
 section "COPY of $COPY_ROWS actions of new pushes, median of 3"
+record "COPY rows" "$COPY_ROWS" rows
 # new pushes in both databases (copies of the newest ones under ids starting
 # with f), and a file of actions for them in push order
 FILE=$DIR/copy.csv
@@ -211,6 +218,69 @@ for db in single bench; do
 	record "COPY of actions of new pushes: $db" "$(awk -v n="$COPY_ROWS" -v t="$ms" 'BEGIN { printf "%.0f", n / (t / 1000) }')" rows/s
 done
 echo "   one server $(value "COPY of actions of new pushes: single") rows/s, Citus $(value "COPY of actions of new pushes: bench") rows/s"
+
+section "parallel ingest: COPY of the same $COPY_ROWS actions in 1, 2 and 4 streams at once"
+# The file cut into 1, 2 and 4 parts of whole pushes (a loader splits its
+# input by push, so no two streams write one push's messages), each part a
+# COPY of its own session in a transaction rolled back, all started
+# together; on one server and through the coordinator, in turns.  Every
+# lock wait over 100 ms and every deadlock on any node is logged and counted.
+for p in $COORD $WORKERS; do
+	q -p "$p" -d postgres -c "ALTER SYSTEM SET log_lock_waits = on" -c "ALTER SYSTEM SET deadlock_timeout = '100ms'" -c "SELECT pg_reload_conf()" >/dev/null
+done
+log_marks() { for p in $COORD $WORKERS; do wc -l <"$DIR/node$p.log"; done | paste -sd ' '; }
+# log_count PATTERN MARKS: lines matching PATTERN in the nodes' logs since MARKS
+log_count() {
+	local pattern=$1 n=0 p i=1 mark
+	for p in $COORD $WORKERS; do
+		mark=$(echo "$2" | cut -d' ' -f"$i"); i=$((i + 1))
+		n=$((n + $(tail -n +"$((mark + 1))" "$DIR/node$p.log" | grep -c "$pattern")))
+	done
+	echo "$n"
+}
+# part boundaries fall between pushes: the file is in action order, each
+# push's actions together
+for streams in 1 2 4; do
+	awk -F, -v n="$streams" -v total="$(wc -l <"$FILE")" -v dir="$DIR" 'BEGIN { part = 0 }
+		{ if (part < n - 1 && NR > (part + 1) * total / n && $2 != last) part++
+		  print > (dir "/part." n "." part); last = $2 }' "$FILE"
+done
+chmod 644 "$DIR"/part.*
+: >"$DIR/ingest"
+marks=$(log_marks)
+for run in 1 2 3; do
+	for streams in 1 2 4; do
+		for db in single bench; do
+			start=$(date +%s.%N)
+			for ((i = 0; i < streams; i++)); do
+				{ echo 'BEGIN;'; echo "\\copy push_actions.actions ($COLS) FROM '$DIR/part.$streams.$i' CSV"; echo 'ROLLBACK;'; } \
+					| $PG_BIN/psql -X -v ON_ERROR_STOP=1 -d "$db" >"$DIR/stream.$i.out" 2>&1 &
+			done
+			wait
+			# every row of the file copied, or the rate means nothing
+			copied=$(cat "$DIR"/stream.*.out | awk '/^COPY [0-9]+$/ { n += $2 } END { print n + 0 }')
+			rm -f "$DIR"/stream.*.out
+			[ "$copied" = "$(wc -l <"$FILE")" ] || { echo "parallel ingest, $streams streams, $db: $copied rows copied of $(wc -l <"$FILE")" >&2; exit 1; }
+			echo "$streams $db $(awk -v n="$COPY_ROWS" -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.0f", n / (e - s) }')" >>"$DIR/ingest"
+		done
+	done
+	q -d single -c "VACUUM push_actions.actions" >/dev/null
+	q -d bench -c "VACUUM push_actions.actions" >/dev/null
+done
+for streams in 1 2 4; do
+	for db in single bench; do
+		total=$(awk -v s="$streams" -v d="$db" '$1 == s && $2 == d { print $3 }' "$DIR/ingest" | median)
+		record "parallel ingest, $streams streams: $db" "$total" rows/s
+		record "parallel ingest, $streams streams, per stream: $db" "$((total / streams))" rows/s
+	done
+	echo "   $streams streams: one server $(value "parallel ingest, $streams streams: single") rows/s, Citus $(value "parallel ingest, $streams streams: bench") rows/s"
+done
+record "parallel ingest: lock waits over 100 ms" "$(log_count 'still waiting for' "$marks")" waits
+record "parallel ingest: deadlocks" "$(log_count 'deadlock detected' "$marks")" deadlocks
+for p in $COORD $WORKERS; do
+	q -p "$p" -d postgres -c "ALTER SYSTEM RESET log_lock_waits" -c "ALTER SYSTEM RESET deadlock_timeout" -c "SELECT pg_reload_conf()" >/dev/null
+done
+echo "   lock waits over 100 ms: $(value "parallel ingest: lock waits over 100 ms"), deadlocks: $(value "parallel ingest: deadlocks")"
 
 section "report"
 bash bench/citus_report.sh "$TSV" >"$REPORT"

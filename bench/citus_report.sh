@@ -32,6 +32,22 @@ echo "| COPY of actions of new pushes | $a rows/s | $b rows/s | $(ratio "$b" "$a
 
 cat <<EOF
 
+Parallel ingest: the same $(value "COPY rows") actions of new pushes in 1, 2 and 4 streams at once, each stream a
+session of its own with whole pushes, in a transaction rolled back (median of 3 runs):
+
+| streams | one server, total | per stream | Citus, total | per stream | Citus ÷ one server |
+|---|---|---|---|---|---|
+EOF
+for n in 1 2 4; do
+	a=$(value "parallel ingest, $n streams: single"); b=$(value "parallel ingest, $n streams: bench")
+	echo "| $n | $a rows/s | $(value "parallel ingest, $n streams, per stream: single") rows/s | $b rows/s | $(value "parallel ingest, $n streams, per stream: bench") rows/s | $(ratio "$b" "$a")× |"
+done
+w=$(value "parallel ingest: lock waits over 100 ms"); d=$(value "parallel ingest: deadlocks")
+echo
+echo "Lock waits over 100 ms on any node during the parallel ingest: $w; deadlocks: $d (target: none): $([ "$w" = 0 ] && [ "$d" = 0 ] && echo met || echo MISSED)."
+
+cat <<EOF
+
 Kept roll-ups on the cluster after the calls, no difference from their recomputation:
 $(value "kept roll-ups after the calls: no difference on the cluster").
 
@@ -44,9 +60,9 @@ $(awk -F'\t' '$1 ~ /^rows: actions on the worker/ { sub(/^rows: actions on the w
   $(value "summary over all actions: tasks") tasks, one per shard (the empty ones too). Its parts on the $(value "summary over all actions: shards with rows") shards with rows take
   $(value "summary over all actions: their parts one after another") ms run alone one after another, $(value "summary over all actions: the busiest worker's parts") ms on the busiest worker. But for
   a total across apps the workers do not run the aggregate itself: Citus wraps every custom
-  aggregate in its generic \`worker_partial_agg\`, which packs each row into a record and calls the
+  aggregate in its generic \`$(value "summary over all actions: the workers' partial aggregate")\`, which packs each row into a record and calls the
   aggregate's functions through it; the busiest worker's parts take
-  $(value "summary over all actions: the busiest worker's parts through worker_partial_agg") ms that way, one after another, against the whole query's $(value "delivery_summary over all actions: bench") ms: the time goes
+  $(value "summary over all actions: the busiest worker's parts through the partial aggregate") ms that way, one after another, against the whole query's $(value "delivery_summary over all actions: bench") ms: the time goes
   to that wrapper on the busiest worker; sending the tasks and merging one partial summary per
   task add little. One server scans the same rows in $(value "delivery_summary over all actions: single") ms.
 - **The same total from one summary per app** (\`SELECT delivery_summary(s) FROM (SELECT app_id,

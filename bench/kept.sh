@@ -39,7 +39,6 @@ q -c "DROP INDEX push_actions_internal.messages_person_idx" >/dev/null
 section "10. kept roll-ups: COPY with the maintenance on and off"
 # 1.1's trigger function: the roll-ups without the state machine's check
 # (src/writes_rules.c), to measure what the check costs the writes
-trigger_function() { echo "CREATE OR REPLACE FUNCTION push_actions_internal.keep_rollups() RETURNS trigger AS '\$libdir/push_actions', '$1' LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, push_actions, pg_temp;"; }
 UNCHECKED_TRIGGER=$(trigger_function keep_rollups)
 # the writes of this section keep the roll-ups alone, as 1.1 did; sections
 # 12 and 13 measure what the tokens' state and the hourly series add

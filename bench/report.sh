@@ -45,7 +45,9 @@ times_campaign_ms|<|5| ms
 times_app_ms|<|20| ms
 times_copy_ratio|>=|0.9|x
 times_attempt_ratio|>=|0.9|x
-times_event_ratio|>=|0.9|x'
+times_event_ratio|>=|0.9|x
+index_copy_floor|>=|0.4|
+index_copy_on|>=|0.8|x'
 target_field() { echo "$TARGETS" | awk -F'|' -v n="$1" -v f="$2" '$1 == n { print $f }'; }
 # aim NAME: the target as printed; judge NAME VALUE: met, MISSED or ?
 aim() { echo "$(target_field "$1" 2) $(target_field "$1" 3)$(target_field "$1" 4)"; }
@@ -222,6 +224,38 @@ for what in "attempt|record_attempt (a successful send)|times_attempt_ratio" "ev
 done
 a=$(value "13. scan of 2M actions without moments"); b=$(value "13. scan of 2M actions with four moments stored")
 row "13. the moments' cost: a scan of 2 million actions with the four moments stored ($b ms, $(value "13. size of 2M actions with four moments") MB) vs without ($a ms, $(value "13. size of 2M actions without moments") MB); their last column $(value "13. scan of 2M actions with four moments stored, the same column") vs $(value "13. scan of 2M actions without moments, their last column") ms" "$(ratio "$b" "$a")x" "" ""
+# 14. index audit
+for idx in $(awk -F'\t' '$1 ~ /^14\. .*: its read$/ { sub(/^14\. /, "", $1); sub(/: its read$/, "", $1); print $1 }' "$TSV"); do
+	w=$(value "14. $idx: its read, with it"); wo=$(value "14. $idx: its read, without it")
+	slower=$(ratio "$wo" "$w")
+	writes=""
+	if [ -n "$(value "14. COPY of new pushes' actions, without $idx")" ]; then
+		writes="; COPY of new pushes' actions $(value "14. COPY of new pushes' actions, without $idx") rows/s without it against $(value "14. COPY of new pushes' actions, every index") with it"
+	elif [ -n "$(value "14. COPY of new pushes' actions, with $idx")" ]; then
+		writes="; COPY of new pushes' actions $(value "14. COPY of new pushes' actions, every index") rows/s without it against $(value "14. COPY of new pushes' actions, with $idx") with it"
+	fi
+	verdict=$(awk -v r="$slower" 'BEGIN { if (r == "n/a") print "?"; else print (r >= 2) ? "earns its cost" : "read no slower without it" }')
+	[ "$(value "14. $idx: dropped in 1.2")" = t ] && verdict="$verdict: dropped in 1.2"
+	row "14. $idx: $(value "14. $idx: its read"): $w ms with it, $wo ms without (plans: $(value "plan: 14. $idx: its read, with it") against $(value "plan: 14. $idx: its read, without it"))$writes" "${slower}x slower without" "" "$verdict"
+done
+a=$(value "14. record_attempt, 2 clients, every index"); b=$(value "14. record_attempt, 2 clients, without the indexes no write reads")
+[ -n "$a" ] && row "14. record_attempt, 2 clients, without the indexes no write reads ($(value "14. indexes of actions no write reads"): $b tx/s) vs with every index ($a tx/s, the runs before and after)" "$(ratio "$b" "$a")x" "" ""
+on=$(value "14. COPY of new pushes' actions, every index"); off=$(value "14. COPY of new pushes' actions, maintenance off"); fl=$(value "14. COPY floor, new pushes' actions")
+if [ -n "$on" ]; then
+	r=$(ratio "$off" "$fl"); row "14. COPY of new pushes' actions with the maintenance off ($off rows/s) vs the same rows into a bare table ($fl rows/s)" "$r" "$(aim index_copy_floor)" "$(judge index_copy_floor "$r")"
+	k=$(value "14. COPY of new pushes' actions, maintenance off, the key alone")
+	row "14. ... the ceiling without any index but the key, maintenance off ($k rows/s) vs the bare table: what the indexes cost together; the rest is the key, the CHECKs and the parents' check" "$(ratio "$k" "$fl")" "" ""
+	r=$(ratio "$on" "$off"); row "14. ... with every kept state on ($on rows/s) vs off" "${r}x" "$(aim index_copy_on)" "$(judge index_copy_on "$r")"
+fi
+
+# 15. capacity inputs (doc/scale-out.md's model)
+for step in "new push's actions, one INSERT" "record_attempt, a send" "track_event, delivered" "track_event, opened" "purge, fold and delete"; do
+	t=$(value "15. $step: time per action in one backend")
+	[ -n "$t" ] && row "15. capacity: $step, per action in one backend ($(value "15. $step: WAL per action") bytes of WAL)" "$t µs" "" ""
+done
+b=$(value "15. bytes on disk per live action, everything the extension keeps")
+[ -n "$b" ] && row "15. capacity: bytes on disk per live action, everything kept ($(value "15. bytes on disk per live action, actions and its indexes") in actions and its indexes); VACUUM of actions ($(value "15. size of actions with its indexes") MB) after 200,000 deletions $(value "15. VACUUM of actions after 200,000 actions deleted") ms" "$b bytes" "" ""
+
 echo
 echo "push_actions benchmark: SCALE=$scale, $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GB, PostgreSQL $(pg_config --version | awk '{print $2}'), huge pages ${HUGE_PAGES:-?}, JIT off;"
 echo "timings: median of ${RUNS:-5} runs after a warm-up, the queries of a comparison taking turns; latencies: pgbench, prepared statements, at least ${CALLS:-1000} calls of each side, picked at random in one run"
@@ -230,6 +264,10 @@ echo "| measurement | achieved | target | |"
 echo "|---|---|---|---|"
 for r in "${rows[@]}"; do
 	IFS='|' read -r what got target verdict <<<"$r"
+	# a run of some sections (REPORT_SECTIONS: their numbers) prints their rows alone
+	if [ -n "${REPORT_SECTIONS:-}" ]; then
+		[[ " $REPORT_SECTIONS " == *" $(echo "$what" | grep -oE '^[0-9]+') "* ]] || continue
+	fi
 	echo "| $what | $got | $target | $verdict |"
 done
 

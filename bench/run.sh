@@ -67,7 +67,8 @@ same_json() { echo "SELECT :'a'::jsonb = :'b'::jsonb" | q -At -v a="$1" -v b="$2
 # take turns (A B C A B C ...), so a slow spell of the machine falls on every
 # side alike instead of on whichever query was running.  Each runs in its own
 # transaction, with WORKERS parallel workers and EXTRA ("SET LOCAL ..."), under
-# the session's SETTINGS.
+# the session's SETTINGS; the transaction ends with END_TX (COMMIT unless set:
+# ROLLBACK undoes an EXTRA that drops an index, or a query that writes).
 time_group() {
 	local -a keys=() workers=() extras=() sqls=()
 	local n=0 i r out stats plan
@@ -80,7 +81,7 @@ time_group() {
 	                echo "BEGIN; SET LOCAL max_parallel_workers_per_gather = ${workers[i]}; ${extras[i]}"
 	                echo "\\echo @@ $r $i"
 	                echo "${sqls[i]};"
-	                echo "COMMIT;"
+	                echo "${END_TX:-COMMIT};"
 	            done
 	        done; } | q 2>&1)
 	for ((i = 0; i < n; i++)); do
@@ -90,7 +91,7 @@ time_group() {
 		set -- $stats
 		record "${keys[i]}" "$1" ms "$2" "$3"
 		plan=$({ echo "${SETTINGS:-}"; echo "BEGIN; SET LOCAL max_parallel_workers_per_gather = ${workers[i]}; ${extras[i]}"
-		         echo "EXPLAIN (COSTS OFF) ${sqls[i]};"; echo "COMMIT;"; } | q -At | grep -v -E '^(BEGIN|SET|COMMIT)$')
+		         echo "EXPLAIN (COSTS OFF) ${sqls[i]};"; echo "${END_TX:-COMMIT};"; } | q -At | grep -v -E '^(BEGIN|SET|COMMIT|ROLLBACK|DROP INDEX)$')
 		{ echo "== ${keys[i]} (workers=${workers[i]})"; echo "$plan"; echo; } >>"$PLANS"
 		# the plan's nodes without their keys and filters, to check that both
 		# sides of a comparison were run the same way
@@ -145,6 +146,79 @@ record "load: INSERT ... SELECT generation" "$(awk -v n="$actions" -v t="$insert
 q -c "VACUUM ANALYZE" -c "CHECKPOINT"
 record "load: total with VACUUM ANALYZE" "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')" s
 echo "   $actions actions in $pushes pushes, table $(q -At -c "SELECT pg_size_pretty(pg_total_relation_size('actions'))") with indexes"
+
+# What several sections use: the largest campaign of app 1 and the largest
+# push, the COPY measurements' columns, size and helpers, and the trigger
+# function a section may swap for another entry point of the library
+# (trigger_function SYMBOL: the SQL that does it).
+big_campaign=$(q -At -c "SELECT campaign_id FROM actions WHERE app_id = 1 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+big_push=$(q -At -c "SELECT push_id FROM pushes WHERE push_id = lpad(to_hex(7), 24, '0')")
+big_app=$(q -At -c "SELECT app_id FROM pushes WHERE push_id = '$big_push'")
+COPY_COLUMNS="app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts, error_message, create_time, updated_at"
+copy_rows=$(( SCALE < 1000000 ? SCALE : 1000000 ))
+# copy_rates KEY DB TABLE FILE SETUP [KEY DB TABLE FILE SETUP ...]: rows/s
+# of COPY FROM FILE after SETUP (SQL, in the same transaction), median of 3
+# runs, the loads taking turns like the queries of time_group; each load is
+# rolled back and vacuumed away (faster than deleting a million rows, and it
+# leaves the table as it was just the same)
+copy_rates() {
+	local -a keys=() dbs=() tables=() files=() setups=() rows=()
+	local n=0 i run t stats
+	while [ $# -gt 0 ]; do
+		keys[n]=$1; dbs[n]=$2; tables[n]=$3; files[n]=$4; setups[n]=$5; rows[n]=$(wc -l <"$4"); shift 5; n=$((n + 1))
+	done
+	: >"$WORK/copy_times"
+	for run in 1 2 3; do
+		for ((i = 0; i < n; i++)); do
+			t=$({ echo 'BEGIN;'; echo "${setups[i]}"; echo '\timing on'; echo "COPY ${tables[i]} ($COPY_COLUMNS) FROM '${files[i]}' (FORMAT csv);"
+			      echo '\timing off'; echo 'ROLLBACK;'; } | q -d "${dbs[i]}" 2>&1 | awk '/^Time:/ { print $2 }')
+			echo "$i $t" >>"$WORK/copy_times"
+			q -d "${dbs[i]}" -c "VACUUM ${tables[i]}" >/dev/null
+		done
+	done
+	for ((i = 0; i < n; i++)); do
+		stats=$(awk -v i="$i" -v n="${rows[i]}" '$1 == i { printf "%.0f\n", n / ($2 / 1000) }' "$WORK/copy_times" | median_min_max)
+		set -- $stats
+		record "${keys[i]}" "$1" rows/s "$2" "$3"
+		echo "   ${keys[i]}: median $1 rows/s (min $2, max $3)"
+	done
+}
+
+# new_pushes_file DB ROWS FILE: new pushes in DB, copies of its newest fifth
+# as many under ids starting with f, and in FILE up to ROWS actions for them,
+# in push order: the usual load (a push is created, its actions recorded)
+new_pushes_file() {
+	q -d "$1" -c "CREATE TEMP TABLE new_pushes AS SELECT push_id FROM push_actions.pushes ORDER BY push_id DESC LIMIT $(($2 / 5))" \
+	  -c "INSERT INTO push_actions.pushes (push_id, app_id, campaign_id, payload, created_at, expires_at)
+	      SELECT 'f' || substr(p.push_id, 2), p.app_id, p.campaign_id, p.payload, now(), now() + interval '30 days'
+	      FROM push_actions.pushes p JOIN new_pushes USING (push_id)" \
+	  -c "COPY (SELECT a.app_id, 'f' || substr(a.push_id, 2), a.campaign_id, a.device_id + 5000000, a.profile_id, a.device_token,
+	                   a.platform, a.channel, a.status, a.attempts, a.error_message, now(), now()
+	            FROM push_actions.actions a JOIN new_pushes USING (push_id) ORDER BY a.push_id, a.action_id LIMIT $2)
+	      TO '$3' (FORMAT csv)" >/dev/null
+	chmod 644 "$3"
+}
+
+trigger_function() { echo "CREATE OR REPLACE FUNCTION push_actions_internal.keep_rollups() RETURNS trigger AS '\$libdir/push_actions', '$1' LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, push_actions, pg_temp;"; }
+
+# SECTIONS="indexes capacity" (make bench SECTIONS=...): only those sections
+# after the load, their table in bench/RESULTS-<sections>.md; every section
+# when unset.  Names: summaries listing push_info memory writes kept roles
+# tokens times indexes capacity upgrade collation.
+wanted() { [ -z "${SECTIONS:-}" ] || [[ " $SECTIONS " == *" $1 "* ]]; }
+# the numbers of the report's rows that SECTIONS measures
+section_numbers() {
+	local s
+	for s in ${SECTIONS:-}; do
+		case $s in
+			summaries) echo "1 2 3" ;; listing) echo 4 ;; push_info) echo 5 ;; writes) echo 6 ;; memory) echo 7 ;;
+			upgrade) echo 8 ;; collation) echo 9 ;; kept) echo 10 ;; roles) echo 11 ;; tokens) echo 12 ;;
+			times) echo 13 ;; indexes) echo 14 ;; capacity) echo 15 ;;
+			*) echo "make bench: no section \"$s\"" >&2; return 1 ;;
+		esac
+	done | paste -sd ' '
+}
+REPORT_SECTIONS=$(section_numbers) || exit 1
 
 # The queries of measurements 1-3 are the files bench/queries/delivery_summary_*.
 # Per message there are two plain-SQL forms; rollup_status is measured against
@@ -208,13 +282,15 @@ aggregates() {
 
 	SETTINGS=""
 }
+if wanted summaries; then
 aggregates "" ""
 aggregates " [random_page_cost 1.1]" "SET random_page_cost = 1.1;"
 
+fi
+if wanted listing; then
 section "4. list_push_devices latency over $CALLS calls (pgbench, prepared)"
 # the pgbench scripts are the files bench/queries/listing_*
 LISTING=$BENCH_QUERIES/listing_
-big_campaign=$(q -At -c "SELECT campaign_id FROM actions WHERE app_id = 1 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
 since=$(q -At -c "SELECT extract(epoch FROM now() - interval '20 days')::bigint")
 # a script run once through psql, its random campaign fixed at 1001
 once() { sed -e '/^\\set [a-z]* random/d' -e 's/:c\b/1001/g' "$1" | q -At -v since="$since" -v big="$big_campaign" -v lim="$2" -v off="$3"; }
@@ -233,10 +309,10 @@ latencies "4. list_push_devices, 4 conditions" "${LISTING}multi_ours.sql" "4. ha
 latencies "4. list_push_devices, offset 10000" "${LISTING}deep_ours.sql" "4. hand-written SQL, offset 10000" "${LISTING}deep_sql.sql"
 unset PGBENCH_DEFS
 
+fi
+if wanted push_info; then
 section "5. push_info latency over $CALLS calls"
 INFO=$BENCH_QUERIES/push_info_
-big_push=$(q -At -c "SELECT push_id FROM pushes WHERE push_id = lpad(to_hex(7), 24, '0')")
-big_app=$(q -At -c "SELECT app_id FROM pushes WHERE push_id = '$big_push'")
 typical_push=$(q -At -c "SELECT push_id FROM actions WHERE app_id = 1 AND status = 'sent' AND platform = 'android' AND push_id IN (SELECT push_id FROM pushes WHERE app_id = 1 AND expires_at > now()) LIMIT 1")
 for which in big typical; do
 	if [ $which = big ]; then id=$big_push; app=$big_app; else id=$typical_push; app=1; fi
@@ -249,58 +325,17 @@ done
 record "5. big push: devices" "$(q -At -c "SELECT count(*) FROM actions WHERE push_id = '$big_push'")" devices
 record "5. big push: pending" "$(q -At -c "SELECT push_info('$big_push', 'BENCH_TOKEN_$big_app') #> '{push,pending_count}'")" devices
 
+fi
+if wanted memory; then
 section "7. memory"
 peak_memory "7. peak RSS, delivery_summary per campaign" "SELECT app_id, campaign_id, delivery_summary(status, attempts) FROM actions GROUP BY 1, 2"
 peak_memory "7. peak RSS, rollup_status per message" "SELECT r, count(*) FROM (SELECT push_id, profile_id, rollup_status(status) AS r FROM actions GROUP BY 1, 2) s GROUP BY r"
 record "7. size of delivery_summary" "$(q -At -c "SELECT pg_column_size('{}'::delivery_summary)")" bytes
 
+fi
+if wanted writes; then
 section "6. writes"
 record "6. indexes on actions" "$(q -At -c "SELECT count(*) FROM pg_index WHERE indrelid = 'actions'::regclass")" indexes
-COPY_COLUMNS="app_id, push_id, campaign_id, device_id, profile_id, device_token, platform, channel, status, attempts, error_message, create_time, updated_at"
-copy_rows=$(( SCALE < 1000000 ? SCALE : 1000000 ))
-# copy_rates KEY DB TABLE FILE SETUP [KEY DB TABLE FILE SETUP ...]: rows/s
-# of COPY FROM FILE after SETUP (SQL, in the same transaction), median of 3
-# runs, the loads taking turns like the queries of time_group; each load is
-# rolled back and vacuumed away (faster than deleting a million rows, and it
-# leaves the table as it was just the same)
-copy_rates() {
-	local -a keys=() dbs=() tables=() files=() setups=() rows=()
-	local n=0 i run t stats
-	while [ $# -gt 0 ]; do
-		keys[n]=$1; dbs[n]=$2; tables[n]=$3; files[n]=$4; setups[n]=$5; rows[n]=$(wc -l <"$4"); shift 5; n=$((n + 1))
-	done
-	: >"$WORK/copy_times"
-	for run in 1 2 3; do
-		for ((i = 0; i < n; i++)); do
-			t=$({ echo 'BEGIN;'; echo "${setups[i]}"; echo '\timing on'; echo "COPY ${tables[i]} ($COPY_COLUMNS) FROM '${files[i]}' (FORMAT csv);"
-			      echo '\timing off'; echo 'ROLLBACK;'; } | q -d "${dbs[i]}" 2>&1 | awk '/^Time:/ { print $2 }')
-			echo "$i $t" >>"$WORK/copy_times"
-			q -d "${dbs[i]}" -c "VACUUM ${tables[i]}" >/dev/null
-		done
-	done
-	for ((i = 0; i < n; i++)); do
-		stats=$(awk -v i="$i" -v n="${rows[i]}" '$1 == i { printf "%.0f\n", n / ($2 / 1000) }' "$WORK/copy_times" | median_min_max)
-		set -- $stats
-		record "${keys[i]}" "$1" rows/s "$2" "$3"
-		echo "   ${keys[i]}: median $1 rows/s (min $2, max $3)"
-	done
-}
-
-# new_pushes_file DB ROWS FILE: new pushes in DB, copies of its newest fifth
-# as many under ids starting with f, and in FILE up to ROWS actions for them,
-# in push order: the usual load (a push is created, its actions recorded)
-new_pushes_file() {
-	q -d "$1" -c "CREATE TEMP TABLE new_pushes AS SELECT push_id FROM push_actions.pushes ORDER BY push_id DESC LIMIT $(($2 / 5))" \
-	  -c "INSERT INTO push_actions.pushes (push_id, app_id, campaign_id, payload, created_at, expires_at)
-	      SELECT 'f' || substr(p.push_id, 2), p.app_id, p.campaign_id, p.payload, now(), now() + interval '30 days'
-	      FROM push_actions.pushes p JOIN new_pushes USING (push_id)" \
-	  -c "COPY (SELECT a.app_id, 'f' || substr(a.push_id, 2), a.campaign_id, a.device_id + 5000000, a.profile_id, a.device_token,
-	                   a.platform, a.channel, a.status, a.attempts, a.error_message, now(), now()
-	            FROM push_actions.actions a JOIN new_pushes USING (push_id) ORDER BY a.push_id, a.action_id LIMIT $2)
-	      TO '$3' (FORMAT csv)" >/dev/null
-	chmod 644 "$3"
-}
-
 # The same million actions four ways.  Actions of existing pushes land all
 # over every index (the worst case); actions of new pushes (the usual load:
 # a push is created, its actions recorded) go to the right-hand end of the
@@ -353,11 +388,15 @@ purged=$((before - $(q -At -c "SELECT count(*) FROM actions")))
 record "6. purge (expired pushes, batch of 20000 pushes)" "$(awk -v n="$purged" -v t="$purge_ms" 'BEGIN { printf "%.0f", n / (t / 1000) }')" rows/s
 echo "   purge: $purged actions in $purge_ms ms"
 
-source bench/kept.sh
-source bench/roles.sh
-source bench/tokens.sh
-source bench/times.sh
+fi
+wanted kept && source bench/kept.sh
+wanted roles && source bench/roles.sh
+wanted tokens && source bench/tokens.sh
+wanted times && source bench/times.sh
+wanted indexes && source bench/indexes.sh
+wanted capacity && source bench/capacity.sh
 
+if wanted upgrade; then
 # 1.1's update rebuilds three partial indexes, re-validates a CHECK and
 # builds the kept roll-ups (one grouping of every message), so it reads the
 # actions table five times; its floor is one sequential scan of it.
@@ -375,6 +414,8 @@ record "8. ALTER EXTENSION UPDATE 1.0 -> 1.1" "$update_ms" ms
 record "8. sequential scan of the same actions" "$scan_ms" ms
 echo "   update: $update_ms ms; one sequential scan: $scan_ms ms"
 
+fi
+if wanted collation; then
 # Ids such as push_id, profile_id and device_token are compared through the
 # database's collation in every index insert.  The same COPY into two
 # databases that differ only in their collation, C and a real language's, as
@@ -393,15 +434,19 @@ for db in coll_c coll_en; do
 done
 copy_rates "9. COPY of new pushes' actions, coll_c" coll_c push_actions.actions "$WORK/copy_coll_c.csv" "" \
 	"9. COPY of new pushes' actions, coll_en" coll_en push_actions.actions "$WORK/copy_coll_en.csv" ""
+fi
 
 restore
 trap - EXIT
 section "done"
-# the full table, committed: bench/RESULTS.md (the README has a short one)
+# the full table, committed: bench/RESULTS.md (the README has a short one);
+# a run of some sections only: bench/RESULTS-<sections>.md
+report_file=bench/RESULTS.md
+[ -z "${SECTIONS:-}" ] || report_file=bench/RESULTS-$(echo $SECTIONS | tr ' ' '-').md
 {
-	echo "# push_actions: the latest make bench"
+	echo "# push_actions: the latest make bench${SECTIONS:+ of sections $SECTIONS}"
 	echo
-	echo "\`make bench SCALE=$SCALE${HUGEPAGES:+ HUGEPAGES=$HUGEPAGES}\`, $(date -u +%Y-%m-%d), $((SECONDS / 60)) min $((SECONDS % 60)) s; each row's"
+	echo "\`make bench SCALE=$SCALE${HUGEPAGES:+ HUGEPAGES=$HUGEPAGES}${SECTIONS:+ SECTIONS=\"$SECTIONS\"}\`, $(date -u +%Y-%m-%d), $((SECONDS / 60)) min $((SECONDS % 60)) s; each row's"
 	echo "method and meaning: [doc/performance.md](../doc/performance.md). Machine and settings:"
-	HUGE_PAGES="$HUGE_PAGES" bash bench/report.sh "$TSV" "$SCALE"
-} | tee bench/RESULTS.md
+	HUGE_PAGES="$HUGE_PAGES" REPORT_SECTIONS="$REPORT_SECTIONS" bash bench/report.sh "$TSV" "$SCALE"
+} | tee "$report_file"

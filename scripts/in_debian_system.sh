@@ -20,12 +20,14 @@ copy_tree "$sys/src/push_actions" as_root
 system_run "$sys" "apt-get update -qq && apt-get install -y -qq --no-install-recommends make >/dev/null" || exit 1
 # the settings the targets read from the environment go along
 vars="PG=$PG"
-if [ -n "${CITUS_SOURCE:-}" ] && [ -f "$CITUS_SOURCE" ]; then
-	as_root cp "$CITUS_SOURCE" "$sys/src/citus.tar.gz"
-	vars="$vars CITUS_SOURCE=/src/citus.tar.gz"
+# Citus for this server, when CITUS_SOURCE has it
+citus=$(citus_tarball)
+if [ -n "$citus" ]; then
+	as_root cp "$citus" "$sys/src/$(basename "$citus")"
+	vars="$vars CITUS_SOURCE=/src/$(basename "$citus")"
 fi
-for v in SCALE RUNS CALLS SEED FUZZ_SCALE CLIENTS MINUTES SMITH_MINUTES; do
-	[ -n "${!v:-}" ] && vars="$vars $v=${!v}"
+for v in CITUS SECTIONS SCALE RUNS CALLS COPY_ROWS SEED FUZZ_SCALE CLIENTS MINUTES SMITH_MINUTES; do
+	[ -n "${!v:-}" ] && vars="$vars $v='${!v}'"
 done
 system_run "$sys" "cd /src/push_actions && make $target $vars"
 status=$?
@@ -33,5 +35,9 @@ for results in bench/results stress/results; do
 	if [ -d "$sys/src/push_actions/$results" ]; then
 		mkdir -p "$results" && cp -r "$sys/src/push_actions/$results/." "$results/"
 	fi
+done
+# reports named for this server's version (make bench CITUS=1 PG=17)
+for report in "$sys/src/push_actions/bench/"RESULTS*-pg"$PG".md; do
+	[ -f "$report" ] && cp "$report" bench/
 done
 exit $status

@@ -39,10 +39,6 @@ ensure_deps() {
 	ensure_packages $PACKAGES
 }
 
-# Citus, which Debian does not package, for the distributed test (test/t/
-# distribution_citus.pl, skipped without it): built and installed from CITUS_SOURCE, a
-# release tarball of its source, when that is given and Citus is missing.
-# Citus 13 supports PostgreSQL 15 to 17.
 # The real clients test/t/release_client_drivers.pl calls the API through:
 # psycopg2 (above), pgjdbc with a JDK to run its program, and node-pg:
 # Debian's package where it installs, else from the npm registry (outside
@@ -67,21 +63,50 @@ ensure_client_drivers() {
 	export NODE_PATH=$dir/node_modules
 }
 
+# Citus, which Debian does not package, for the distributed test (test/t/
+# distribution_citus.pl, skipped without it) and make bench CITUS=1: built
+# and installed from a release tarball of its source when Citus is missing.
+# CITUS_SOURCE names that tarball, or a folder of them (by default the
+# project's ../shared/deps), from which each server takes the Citus release
+# that supports it: 13 for PostgreSQL 15 (Citus 14 dropped it), 14 for 16 to
+# 18 (Citus 13 stops at 17).
 CITUS_PACKAGES="autoconf flex libicu-dev libcurl4-openssl-dev libkrb5-dev liblz4-dev libpam0g-dev libselinux1-dev libzstd-dev libssl-dev libreadline-dev"
+citus_major_for() {
+	case $1 in
+		15) echo 13 ;;
+		16 | 17 | 18) echo 14 ;;
+		*) return 1 ;;
+	esac
+}
+if [ -z "${CITUS_SOURCE:-}" ] && [ -d "$(dirname "${BASH_SOURCE[0]}")/../../shared/deps" ]; then
+	CITUS_SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../shared/deps" && pwd)
+fi
+
+# citus_tarball: the tarball of Citus for $PG that CITUS_SOURCE names or
+# holds (the newest of the right release); nothing when there is none.
+citus_tarball() {
+	local major
+	[ -n "${CITUS_SOURCE:-}" ] || return 0
+	if [ -f "$CITUS_SOURCE" ]; then echo "$CITUS_SOURCE"; return 0; fi
+	major=$(citus_major_for "$PG") || return 0
+	ls "$CITUS_SOURCE"/citus-"$major".*.tar.gz 2>/dev/null | sort -V | tail -1
+}
+
 ensure_citus() {
-	local build
+	local build tarball
 	[ -n "${CITUS_SOURCE:-}" ] || return 0
 	[ -e "$($PG_BIN/pg_config --pkglibdir)/citus.so" ] && return 0
-	case $PG in
-		15 | 16 | 17) ;;
-		*) echo "== Citus: not built, it does not support PostgreSQL $PG"; return 0 ;;
-	esac
-	[ -f "$CITUS_SOURCE" ] || { echo "CITUS_SOURCE=$CITUS_SOURCE: no such file" >&2; return 1; }
+	[ -e "$CITUS_SOURCE" ] || { echo "CITUS_SOURCE=$CITUS_SOURCE: no such file or folder" >&2; return 1; }
+	tarball=$(citus_tarball)
+	if [ -z "$tarball" ]; then
+		echo "== Citus: not built, $CITUS_SOURCE has no release of it for PostgreSQL $PG"
+		return 0
+	fi
 	ensure_packages $CITUS_PACKAGES || return 1
-	echo "== building Citus from $CITUS_SOURCE"
+	echo "== building Citus from $tarball"
 	build=$(mktemp -d /tmp/citus_build.XXXXXX)
 	(
-		cd "$build" && tar xzf "$CITUS_SOURCE" && cd citus-* \
+		cd "$build" && tar xzf "$tarball" && cd citus-* \
 			&& ./configure PG_CONFIG=$PG_BIN/pg_config >"$build/build.log" 2>&1 \
 			&& make -j"$(nproc)" >>"$build/build.log" 2>&1 \
 			&& as_root make install >>"$build/build.log" 2>&1

@@ -361,6 +361,7 @@ parse_order_key(const JsonbValue *item, int i, OrderKey *key, ListError *err)
 	end = len;
 	while (end > start && isspace((unsigned char) s[end - 1]))
 		end--;
+	Assert(start <= end && end <= len);
 	word_end = start;
 	while (word_end < end && !isspace((unsigned char) s[word_end]))
 		word_end++;

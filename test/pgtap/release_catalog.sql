@@ -2,7 +2,7 @@
 -- as declared on purpose; aggregates combine; SQL functions pin search_path.
 BEGIN;
 SET search_path = public;  -- so regprocedure prints schema-qualified names
-SELECT plan(23);
+SELECT plan(24);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.oid::regprocedure::text AS signature, p.prokind, p.provolatile, p.proparallel,
@@ -296,6 +296,14 @@ SELECT is((SELECT count(*)::int FROM pg_operator o
 SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute
            WHERE attrelid = 'push_actions.actions'::regclass AND attnum BETWEEN 1 AND 2),
           ARRAY['status', 'attempts'], 'status and attempts are the first columns of actions');
+
+-- the index set of actions, each with its read (sql/src/store_indexes.sql,
+-- make bench's index audit); 1.2 dropped actions_unfinished_idx
+SELECT is((SELECT array_agg(c.relname::text ORDER BY c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+           WHERE i.indrelid = 'push_actions.actions'::regclass),
+          ARRAY['actions_campaign_idx', 'actions_failed_idx', 'actions_pending_idx', 'actions_pkey', 'actions_push_idx',
+                'actions_standalone_idx', 'actions_summary_idx'],
+          'actions has its key and the six indexes whose reads make bench measures');
 
 -- B-tree deduplication needs the equal-image support function; without it an
 -- index with status as a key keeps one 16-byte entry per row

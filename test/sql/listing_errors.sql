@@ -78,7 +78,9 @@ INSERT INTO bad (request) VALUES
 	('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id",true,1]]}'),
 	('{"apptoken":"YOUR_APPTOKEN","condition":[["campaign_id",null,1]]}'),
 	-- a pattern that is one backslash
-	('{"apptoken":"YOUR_APPTOKEN","condition":[["error_message","like","\\"]]}');
+	('{"apptoken":"YOUR_APPTOKEN","condition":[["error_message","like","\\"]]}'),
+	-- an order that is empty or only spaces names no column
+	('{"apptoken":"YOUR_APPTOKEN","order":[""]}'), ('{"apptoken":"YOUR_APPTOKEN","order":["   "]}');
 SELECT n, r ->> 'code' AS code, r ->> 'success' AS success, r ->> 'message' AS message
 FROM bad, LATERAL (SELECT list_push_devices(request::jsonb) AS r) x ORDER BY n;
 SELECT count(*) AS bad_requests FROM bad;
