@@ -220,11 +220,14 @@ done
 echo "   one server $(value "COPY of actions of new pushes: single") rows/s, Citus $(value "COPY of actions of new pushes: bench") rows/s"
 
 section "parallel ingest: COPY of the same $COPY_ROWS actions in 1, 2 and 4 streams at once"
-# The file cut into 1, 2 and 4 parts of whole pushes (a loader splits its
-# input by push, so no two streams write one push's messages), each part a
-# COPY of its own session in a transaction rolled back, all started
-# together; on one server and through the coordinator, in turns.  Every
-# lock wait over 100 ms and every deadlock on any node is logged and counted.
+# The file cut into 1, 2 and 4 parts by app (stream i takes the apps whose
+# id leaves i divided by the number of streams), each part a COPY of its own
+# session in a transaction rolled back, all started together; on one server
+# and through the coordinator, in turns.  A loader splits by app on Citus:
+# streams that mix apps write in several shards at once, and two of them
+# that meet on a device token in two shards were cancelled as a distributed
+# deadlock (a run that split by push).  Every lock wait over 100 ms and
+# every deadlock, on any node, is logged and counted.
 for p in $COORD $WORKERS; do
 	q -p "$p" -d postgres -c "ALTER SYSTEM SET log_lock_waits = on" -c "ALTER SYSTEM SET deadlock_timeout = '100ms'" -c "SELECT pg_reload_conf()" >/dev/null
 done
@@ -238,14 +241,14 @@ log_count() {
 	done
 	echo "$n"
 }
-# part boundaries fall between pushes: the file is in action order, each
-# push's actions together
 for streams in 1 2 4; do
-	awk -F, -v n="$streams" -v total="$(wc -l <"$FILE")" -v dir="$DIR" 'BEGIN { part = 0 }
-		{ if (part < n - 1 && NR > (part + 1) * total / n && $2 != last) part++
-		  print > (dir "/part." n "." part); last = $2 }' "$FILE"
+	for ((i = 0; i < streams; i++)); do : >"$DIR/part.$streams.$i"; done
+	awk -F, -v n="$streams" -v dir="$DIR" '{ print > (dir "/part." n "." ($1 % n)) }' "$FILE"
 done
 chmod 644 "$DIR"/part.*
+for streams in 1 2 4; do
+	record "parallel ingest, $streams streams: the largest part" "$(wc -l "$DIR"/part.$streams.* | grep -v total | sort -n | tail -1 | awk '{ print $1 }')" rows
+done
 : >"$DIR/ingest"
 marks=$(log_marks)
 for run in 1 2 3; do
@@ -259,8 +262,9 @@ for run in 1 2 3; do
 			wait
 			# every row of the file copied, or the rate means nothing
 			copied=$(cat "$DIR"/stream.*.out | awk '/^COPY [0-9]+$/ { n += $2 } END { print n + 0 }')
+			[ "$copied" = "$(wc -l <"$FILE")" ] \
+				|| { echo "parallel ingest, $streams streams, $db: $copied rows copied of $(wc -l <"$FILE")" >&2; cat "$DIR"/stream.*.out >&2; exit 1; }
 			rm -f "$DIR"/stream.*.out
-			[ "$copied" = "$(wc -l <"$FILE")" ] || { echo "parallel ingest, $streams streams, $db: $copied rows copied of $(wc -l <"$FILE")" >&2; exit 1; }
 			echo "$streams $db $(awk -v n="$COPY_ROWS" -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.0f", n / (e - s) }')" >>"$DIR/ingest"
 		done
 	done
@@ -276,7 +280,7 @@ for streams in 1 2 4; do
 	echo "   $streams streams: one server $(value "parallel ingest, $streams streams: single") rows/s, Citus $(value "parallel ingest, $streams streams: bench") rows/s"
 done
 record "parallel ingest: lock waits over 100 ms" "$(log_count 'still waiting for' "$marks")" waits
-record "parallel ingest: deadlocks" "$(log_count 'deadlock detected' "$marks")" deadlocks
+record "parallel ingest: deadlocks" "$(log_count 'deadlock detected\|distributed deadlock' "$marks")" deadlocks
 for p in $COORD $WORKERS; do
 	q -p "$p" -d postgres -c "ALTER SYSTEM RESET log_lock_waits" -c "ALTER SYSTEM RESET deadlock_timeout" -c "SELECT pg_reload_conf()" >/dev/null
 done

@@ -33,7 +33,8 @@ echo "| COPY of actions of new pushes | $a rows/s | $b rows/s | $(ratio "$b" "$a
 cat <<EOF
 
 Parallel ingest: the same $(value "COPY rows") actions of new pushes in 1, 2 and 4 streams at once, each stream a
-session of its own with whole pushes, in a transaction rolled back (median of 3 runs):
+session of its own with whole apps (the largest of 2 parts $(value "parallel ingest, 2 streams: the largest part") rows, of 4 parts
+$(value "parallel ingest, 4 streams: the largest part") rows), in a transaction rolled back (median of 3 runs):
 
 | streams | one server, total | per stream | Citus, total | per stream | Citus ÷ one server |
 |---|---|---|---|---|---|

@@ -46,10 +46,9 @@ for entry in "${AUDITED[@]}"; do
 	q -c "VACUUM actions" -c "VACUUM pushes" >/dev/null
 done
 
-# the writes: COPY of new pushes' actions and record_attempt, with every
-# index and without each index of actions
-# index of actions, beside the same COPY with the maintenance off and into a
-# bare table (no index, key, CHECK or trigger: the floor)
+# COPY of new pushes' actions with every index and without each index of
+# actions, beside the same COPY with the maintenance off and into a bare
+# table (no index, key, CHECK or trigger: the floor)
 new_pushes_file bench "$((copy_rows / 2))" "$WORK/copy_audit.csv"
 q -c "CREATE TABLE bare_actions (LIKE actions INCLUDING DEFAULTS INCLUDING IDENTITY)" -c "VACUUM ANALYZE" >/dev/null
 copy_args=("14. COPY of new pushes' actions, every index" bench actions "$WORK/copy_audit.csv" ""

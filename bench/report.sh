@@ -234,7 +234,7 @@ for idx in $(awk -F'\t' '$1 ~ /^14\. .*: its read$/ { sub(/^14\. /, "", $1); sub
 	elif [ -n "$(value "14. COPY of new pushes' actions, with $idx")" ]; then
 		writes="; COPY of new pushes' actions $(value "14. COPY of new pushes' actions, every index") rows/s without it against $(value "14. COPY of new pushes' actions, with $idx") with it"
 	fi
-	verdict=$(awk -v r="$slower" 'BEGIN { if (r == "n/a") print "?"; else print (r >= 2) ? "earns its cost" : "read no slower without it" }')
+	verdict=$(awk -v r="$slower" 'BEGIN { if (r == "n/a") print "?"; else print (r >= 2) ? "earns its cost" : "its read is served almost as well without it" }')
 	[ "$(value "14. $idx: dropped in 1.2")" = t ] && verdict="$verdict: dropped in 1.2"
 	row "14. $idx: $(value "14. $idx: its read"): $w ms with it, $wo ms without (plans: $(value "plan: 14. $idx: its read, with it") against $(value "plan: 14. $idx: its read, without it"))$writes" "${slower}x slower without" "" "$verdict"
 done
