@@ -89,7 +89,7 @@ record "14. indexes of actions no write reads" "$droppable" text
 definitions=$(q -At -c "SELECT string_agg(pg_get_indexdef(c.oid), '; ') FROM pg_class c
                         WHERE c.relname = ANY (string_to_array('$droppable', ' ')) AND c.relnamespace = 'push_actions'::regnamespace")
 audit_attempts() {
-	q -c "SET push_actions.unchecked_writes = on" -c "UPDATE actions SET status = 'attempted', attempts = 0, error_message = NULL WHERE push_id = '$audit_pool'" -c "VACUUM actions" >/dev/null
+	reset_pool $audit_pool
 	(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 2 -j 2 -T 10 -D lo=$lo -D hi=$hi -f "$BENCH_QUERIES/writes_attempt.sql" 2>&1 | awk '/^tps/ { printf "%.0f", $3 }')
 }
 with1=$(audit_attempts)

@@ -83,11 +83,9 @@ section "10. kept roll-ups: record_attempt with the maintenance on and off"
 # a pool of attempted actions in one campaign, each its own message
 pool=b00000000000000000000002
 read -r lo hi <<<"$(attempt_pool $pool 999)"
-# every run starts from the same pool; a run with the maintenance off leaves
-# the pool's kept rows behind, so they are made again from its actions
-reset_pool() {
-	q -c "SET push_actions.unchecked_writes = on" -c "UPDATE actions SET status = 'attempted', attempts = 0, error_message = NULL WHERE push_id = '$pool'" -c "VACUUM actions" >/dev/null
-}
+# every run starts from the same pool (reset_pool); a run with the
+# maintenance off leaves the pool's kept rows behind, so they are made again
+# from its actions
 repair_pool() {
 	q -c "ALTER TABLE actions ENABLE ALWAYS TRIGGER actions_keep_rollups_update" -f ${KEPT}repair_pool.sql -v pool="$pool" >/dev/null
 }
@@ -95,7 +93,7 @@ attempt_defs="-D lo=$lo -D hi=$hi -D pool_push=$pool -D pool_campaign=999"
 : >"$WORK/attempt_rates"
 for run in 1 2 3; do
 	for mode in on off floor unchecked; do
-		reset_pool
+		reset_pool $pool
 		if [ $mode = unchecked ]; then q -c "$UNCHECKED_TRIGGER" >/dev/null
 		elif [ $mode != on ]; then q -c "ALTER TABLE actions DISABLE TRIGGER actions_keep_rollups_update" >/dev/null; fi
 		script=${WRITES}attempt.sql; [ $mode = floor ] && script=${KEPT}attempt_floor.sql
@@ -119,7 +117,7 @@ time_group "10. campaign rule from its view, the pool's campaign" 0 "" \
 
 # 8 clients on the one campaign: every wait for a lock longer than 100 ms is
 # logged (log_lock_waits after deadlock_timeout), and so is every deadlock
-reset_pool
+reset_pool $pool
 q -c "ALTER SYSTEM SET log_lock_waits = on" -c "ALTER SYSTEM SET deadlock_timeout = '100ms'" -c "SELECT pg_reload_conf()" >/dev/null
 mark=$(wc -l <"$CLUSTER_DIR/data.log")
 out=$(cd "$WORK" && $PG_BIN/pgbench -n -M prepared -c 8 -j 2 -T 20 $attempt_defs -f "${WRITES}attempt.sql" 2>&1)

@@ -203,8 +203,7 @@ trigger_function() { echo "CREATE OR REPLACE FUNCTION push_actions_internal.keep
 
 # SECTIONS="indexes capacity" (make bench SECTIONS=...): only those sections
 # after the load, their table in bench/RESULTS-<sections>.md; every section
-# when unset.  Names: summaries listing push_info memory writes kept roles
-# tokens times indexes capacity upgrade collation.
+# when unset.  The names are section_numbers' below.
 wanted() { [ -z "${SECTIONS:-}" ] || [[ " $SECTIONS " == *" $1 "* ]]; }
 # the numbers of the report's rows that SECTIONS measures
 section_numbers() {
@@ -236,6 +235,11 @@ attempt_pool() {
 	      SELECT 1, '$1', $2, i, 'tok' || i, 'android', 'attempted' FROM generate_series(1, 200000) i" \
 	  -c "VACUUM ANALYZE" >/dev/null
 	q -At -F ' ' -c "SELECT min(action_id), max(action_id) FROM actions WHERE push_id = '$1'"
+}
+# reset_pool PUSH: the pool's actions attempted again, as attempt_pool made
+# them, so that every run of a comparison starts from the same pool
+reset_pool() {
+	q -c "SET push_actions.unchecked_writes = on" -c "UPDATE actions SET status = 'attempted', attempts = 0, error_message = NULL WHERE push_id = '$1'" -c "VACUUM actions" >/dev/null
 }
 
 # Measurements 1-3 under the planner settings in SETTINGS, keys marked with P.

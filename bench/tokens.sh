@@ -45,7 +45,7 @@ read -r lo hi <<<"$(attempt_pool $pool 997)"
 # floor: not kept, plus the token's row updated in place by the script
 for run in 1 2 3; do
 	for mode in kept not_kept floor; do
-		q -c "SET push_actions.unchecked_writes = on" -c "UPDATE actions SET status = 'attempted', attempts = 0, error_message = NULL WHERE push_id = '$pool'" -c "VACUUM actions" >/dev/null
+		reset_pool $pool
 		[ $mode = kept ] || q -c "$WITHOUT_TOKENS" >/dev/null
 		script="${WRITES}attempt.sql"
 		[ $mode = floor ] && script="${TOKENS}attempt_floor.sql"
